@@ -1,0 +1,62 @@
+// Shared by the route files: authentication, authorization helpers, hashing off the I/O threads,
+// and domain values as JSON (boost::json lives only in http/).
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <boost/json.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "app/admin.hpp"
+#include "app/catalog.hpp"
+#include "app/circulation.hpp"
+#include "app/context.hpp"
+#include "app/sessions.hpp"
+#include "http/api/api.hpp"
+#include "http/errors.hpp"
+#include "http/json_body.hpp"
+#include "http/router.hpp"
+#include "http/store_bridge.hpp"
+
+namespace bookstamp::http {
+
+namespace json = boost::json;
+using boost::asio::awaitable;
+
+inline Env EnvOf(const ApiDeps& d) { return Env{d.clock, d.tz}; }
+
+// The bearer token of the request ("" when none).
+std::string BearerToken(const Request& req);
+
+// The caller, or HttpError UNAUTHENTICATED.
+awaitable<Actor> Authenticated(ApiDeps& d, const Request& req);
+// A staff caller (FORBIDDEN for a patron).
+awaitable<Actor> StaffOnly(ApiDeps& d, const Request& req);
+// A patron caller whose account holds `card` (CARD_NOT_FOUND otherwise, so numbers can't be probed).
+awaitable<Actor> PatronWithCard(ApiDeps& d, const Request& req, const CardNumber& card);
+
+// Runs `fn` on the slow pool (argon2id) and comes back to the caller's executor.
+awaitable<bool> VerifySecretOffThread(ApiDeps& d, std::string hash, std::string secret);
+awaitable<std::string> HashSecretOffThread(ApiDeps& d, std::string secret);
+
+// Path parameter as a positive integer id, or 404 NOT_FOUND.
+std::int64_t IdParam(const Request& req, const std::string& name);
+
+json::value DateJson(std::optional<Date> d);
+json::object ToJson(const LoanView& l, const TimeZone& tz);
+json::object ToJson(const HoldView& h, const TimeZone& tz);
+json::object ToJson(const CardSummary& c);
+json::object ToJson(const Branch& b);
+json::object ToJson(const StaffView& s);
+json::object ToJson(const BibView& b);
+json::object ToJson(const PolicyView& p);
+json::value CodeJson(std::optional<ErrorCode> code);
+json::object CheckoutJson(const CheckoutResult& r, const TimeZone& tz);
+
+// Route registration per area.
+void AddSessionRoutes(Router& r, ApiDeps& d);
+void AddPatronRoutes(Router& r, ApiDeps& d);
+void AddCirculationRoutes(Router& r, ApiDeps& d);
+void AddAdminRoutes(Router& r, ApiDeps& d);
+
+}  // namespace bookstamp::http

@@ -1,0 +1,622 @@
+// The HTTP server; see server.hpp. Beast and Asio are compiled once, in beast_impl.cpp.
+// Per connection: wait for a request (idle_timeout), read its header (header_timeout) and body
+// (io_timeout, body_limit), dispatch, answer, repeat while keep-alive.
+#include "http/server.hpp"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
+#include <chrono>
+#include <fmt/format.h>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <spdlog/spdlog.h>
+#include <thread>
+#include <unordered_set>
+
+#include "app/ports/sql.hpp"
+#include "http/errors.hpp"
+#include "http/messages.hpp"
+#include "http/static_files.hpp"
+#include "http/url.hpp"
+
+namespace bookstamp::http {
+namespace {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
+using boost::system::error_code;
+
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+constexpr std::size_t kLingerBytes = 8 << 20;
+constexpr std::chrono::seconds kLingerTime{1};
+
+// For a Vite-built Preact PWA: scripts, styles, workers and the manifest from this origin;
+// inline styles (Preact style props); images also from data: and blob: (barcodes, camera frames);
+// WebAssembly (zxing-wasm) needs 'wasm-unsafe-eval'.
+constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'self' blob:; "
+    "worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'";
+
+bool IsApiPath(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  return fmt::format("{:016x}", random());
+}
+
+// A client's own X-Request-Id is kept when it is short and plain, so traces can be joined.
+std::string RequestIdFrom(std::string_view incoming) {
+  if (incoming.empty() || incoming.size() > 64) return NewRequestId();
+  for (char c : incoming)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return NewRequestId();
+  return std::string(incoming);
+}
+
+std::string Quote(std::string_view text) { return boost::json::serialize(boost::json::string(text)); }
+
+bool SafeHeader(std::string_view name, std::string_view value) {
+  auto bad = [](char c) { return c == '\r' || c == '\n' || c == '\0'; };
+  return !name.empty() && std::none_of(name.begin(), name.end(), bad) && std::none_of(value.begin(), value.end(), bad);
+}
+
+// A malformed request (as opposed to a closed or timed-out connection).
+bool IsSyntaxError(const error_code& ec) {
+  if (ec.category() != bhttp::make_error_code(bhttp::error::bad_target).category()) return false;
+  return ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message && ec != bhttp::error::need_more &&
+         ec != bhttp::error::need_buffer;
+}
+
+// What one exchange is, for the answer's headers and the log line.
+struct Exchange {
+  std::string request_id;
+  std::string method = "-";
+  std::string path = "-";
+  std::string remote;
+  std::string lang = "zh-TW";
+  unsigned version = 11;
+  bool head = false;
+  bool keep_alive = false;
+  std::string if_none_match;
+  SteadyClock::time_point start = SteadyClock::now();
+};
+
+// The answer a dispatch produced: a Response, or a file to send.
+struct Answer {
+  Response response;
+  std::optional<StaticTarget> file;
+};
+
+template <class Message>
+void SetCommonHeaders(Message& res, const Exchange& x) {
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  res.set("X-Frame-Options", "DENY");
+  res.set("Content-Security-Policy", kContentSecurityPolicy);
+  res.set("X-Request-Id", x.request_id);
+  res.keep_alive(x.keep_alive);
+}
+
+void LogExchange(const Exchange& x, int status, std::size_t bytes) {
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - x.start).count();
+  spdlog::info(R"({{"event":"http","id":{},"method":{},"path":{},"status":{},"duration_ms":{:.3f},"bytes":{},"remote":{}}})",
+               Quote(x.request_id), Quote(x.method), Quote(x.path), status, static_cast<double>(micros) / 1000.0, bytes,
+               Quote(x.remote));
+}
+
+std::string RemoteAddress(const tcp::socket& socket) {
+  error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return "-";
+  auto address = endpoint.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped())
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
+  return address.to_string();
+}
+
+std::string Etag(const std::filesystem::path& file, std::uint64_t size) {
+  std::error_code ec;
+  auto mtime = std::filesystem::last_write_time(file, ec);
+  auto ticks = ec ? 0 : mtime.time_since_epoch().count();
+  return fmt::format("W/\"{:x}-{:x}\"", size, static_cast<std::uint64_t>(ticks));
+}
+
+// A connection as the stop logic sees it.
+struct Connection {
+  asio::any_io_executor executor;        // the connection's strand
+  beast::tcp_stream* stream = nullptr;   // on the strand only; null once the session ended
+  bool idle = false;                     // on the strand only: waiting for a request's first byte
+};
+
+}  // namespace
+
+class Server::Impl {
+ public:
+  Impl(ServerOptions options, Router router) : options_(std::move(options)), router_(std::move(router)) {
+    int threads = options_.threads > 0 ? options_.threads : static_cast<int>(std::thread::hardware_concurrency());
+    thread_count_ = std::max(1, threads);
+    ioc_ = std::make_unique<asio::io_context>(thread_count_);
+    control_.emplace(asio::make_strand(*ioc_));
+    acceptor_.emplace(*control_);
+  }
+
+  ~Impl() {
+    Stop();
+    // Coroutines still suspended (past the grace period) are destroyed with the io_context; they
+    // touch conns_ and the I/O objects, so the io_context goes first, after the objects bound to it.
+    acceptor_.reset();
+    control_.reset();
+    ioc_.reset();
+  }
+
+  std::uint16_t Start() {
+    std::string host = options_.host.empty() ? "0.0.0.0" : options_.host;
+    tcp::endpoint endpoint;
+    error_code ec;
+    auto address = asio::ip::make_address(host, ec);
+    if (!ec) {
+      endpoint = tcp::endpoint(address, options_.port);
+    } else {
+      tcp::resolver resolver(*ioc_);
+      endpoint = *resolver.resolve(host, std::to_string(options_.port), tcp::resolver::passive).begin();
+    }
+    acceptor_->open(endpoint.protocol());
+    acceptor_->set_option(asio::socket_base::reuse_address(true));
+    acceptor_->bind(endpoint);
+    acceptor_->listen(asio::socket_base::max_listen_connections);
+    port_ = acceptor_->local_endpoint().port();
+    started_ = true;
+    asio::co_spawn(*control_, Accept(), asio::detached);
+    for (int i = 0; i < thread_count_; ++i) threads_.emplace_back([this] { RunThread(); });
+    spdlog::info(R"({{"event":"http_listen","address":{},"port":{},"threads":{},"static_dir":{}}})",
+                 Quote(endpoint.address().to_string()), port_, thread_count_, Quote(options_.static_dir));
+    return port_;
+  }
+
+  void Run() {
+    if (!started_) Start();
+    Join();
+  }
+
+  void Stop() {
+    std::call_once(stop_once_, [this] {
+      stopping_ = true;
+      if (started_) asio::co_spawn(*control_, Drain(), asio::detached);
+    });
+    if (!OnServerThread()) Join();
+  }
+
+  std::uint16_t port() const { return port_; }
+
+ private:
+  void RunThread() {
+    for (;;) {
+      try {
+        ioc_->run();
+        return;
+      } catch (const std::exception& e) {
+        // Sessions catch their own exceptions; this is a last resort so one bug cannot stop a thread.
+        spdlog::error(R"({{"event":"http_thread_error","what":{}}})", Quote(e.what()));
+      }
+    }
+  }
+
+  bool OnServerThread() const {
+    auto self = std::this_thread::get_id();
+    return std::any_of(threads_.begin(), threads_.end(), [&](const std::thread& t) { return t.get_id() == self; });
+  }
+
+  void Join() {
+    std::lock_guard lock(join_mu_);
+    for (auto& t : threads_)
+      if (t.joinable()) t.join();
+  }
+
+  asio::awaitable<void> Accept() {
+    for (;;) {
+      error_code ec;
+      tcp::socket socket = co_await acceptor_->async_accept(asio::make_strand(*ioc_), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        if (stopping_ || !acceptor_->is_open()) co_return;
+        // Out of file descriptors and the like: back off instead of spinning.
+        spdlog::warn(R"({{"event":"http_accept_error","error":{}}})", Quote(ec.message()));
+        asio::steady_timer pause(*control_, std::chrono::milliseconds(50));
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        continue;
+      }
+      if (stopping_) co_return;
+      socket.set_option(tcp::no_delay(true), ec);
+      ++active_;
+      auto executor = socket.get_executor();
+      asio::co_spawn(executor, Session(std::move(socket)), asio::detached);
+    }
+  }
+
+  // Stops accepting, closes idle connections, waits for busy ones (bounded), stops the threads.
+  asio::awaitable<void> Drain() {
+    error_code ec;
+    acceptor_->close(ec);
+    {
+      std::lock_guard lock(conns_mu_);
+      for (const auto& conn : conns_)
+        asio::post(conn->executor, [conn] {
+          if (conn->idle && conn->stream) conn->stream->cancel();
+        });
+    }
+    asio::steady_timer timer(*control_);
+    auto deadline = SteadyClock::now() + options_.shutdown_grace;
+    while (active_.load() > 0 && SteadyClock::now() < deadline) {
+      timer.expires_after(std::chrono::milliseconds(10));
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (int left = active_.load(); left > 0)
+      spdlog::warn(R"({{"event":"http_stop","unfinished_connections":{}}})", left);
+    else
+      spdlog::info(R"({{"event":"http_stop"}})");
+    ioc_->stop();
+  }
+
+  asio::awaitable<void> Session(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    auto conn = std::make_shared<Connection>();
+    conn->executor = stream.get_executor();
+    conn->stream = &stream;
+    {
+      std::lock_guard lock(conns_mu_);
+      conns_.insert(conn);
+    }
+    struct Leave {
+      Impl* self;
+      std::shared_ptr<Connection> conn;
+      ~Leave() {
+        conn->stream = nullptr;
+        {
+          std::lock_guard lock(self->conns_mu_);
+          self->conns_.erase(conn);
+        }
+        --self->active_;
+      }
+    } leave{this, conn};
+
+    std::string remote = RemoteAddress(stream.socket());
+    try {
+      co_await Serve(stream, *conn, remote);
+    } catch (const std::exception& e) {
+      spdlog::error(R"({{"event":"http_session_error","remote":{},"what":{}}})", Quote(remote), Quote(e.what()));
+    }
+    error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.socket().close(ignored);
+  }
+
+  asio::awaitable<void> Serve(beast::tcp_stream& stream, Connection& conn, const std::string& remote) {
+    beast::flat_buffer buffer;
+    bool first = true;
+    for (;;) {
+      error_code ec;
+      // Wait for the next request's first byte: the idle phase, which Stop() may cut short.
+      if (buffer.size() == 0) {
+        if (stopping_) co_return;
+        conn.idle = true;
+        stream.expires_after(first ? options_.header_timeout : options_.idle_timeout);
+        std::size_t n = co_await stream.async_read_some(buffer.prepare(4096), asio::redirect_error(asio::use_awaitable, ec));
+        conn.idle = false;
+        if (ec) co_return;  // closed by the client, timed out, or stopping
+        buffer.commit(n);
+      }
+      first = false;
+
+      Exchange x;
+      x.remote = remote;
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(kHeaderLimit);
+      parser.body_limit(options_.body_limit);
+      stream.expires_after(options_.header_timeout);
+      co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      if (!ec && !parser.is_done()) {
+        if (parser.get().version() >= 11 && IEquals(parser.get()[bhttp::field::expect], "100-continue")) {
+          bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
+          stream.expires_after(options_.io_timeout);
+          co_await bhttp::async_write(stream, go_on, asio::redirect_error(asio::use_awaitable, ec));
+          if (ec) co_return;
+        }
+        stream.expires_after(options_.io_timeout);
+        co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      }
+      stream.expires_never();
+
+      if (ec) {
+        // Answer what the client did wrong, then close; a client that just went away gets nothing.
+        std::optional<DomainError> error;
+        if (ec == bhttp::error::body_limit) {
+          error = DomainError(ErrorCode::kPayloadTooLarge, {{"limit", std::to_string(options_.body_limit)}});
+        } else if (IsSyntaxError(ec)) {
+          error = DomainError::Invalid("request", "malformed HTTP (" + ec.message() + ")");
+        }
+        if (!error) co_return;
+        const auto& header = parser.get();
+        x.request_id = NewRequestId();
+        if (!header.method_string().empty()) x.method = std::string(header.method_string());
+        if (!header.target().empty()) x.path = std::string(header.target().substr(0, header.target().find('?')));
+        x.lang = PickLanguage(header[bhttp::field::accept_language]);
+        x.keep_alive = false;
+        x.version = header.version() == 10 ? 10 : 11;
+        Answer refusal{ErrorResponse(*error, x.lang), std::nullopt};
+        co_await Send(stream, refusal, x, IsApiPath(x.path));
+        co_await LingeringClose(stream);
+        co_return;
+      }
+
+      bhttp::request<bhttp::string_body> message = parser.release();
+      x.request_id = RequestIdFrom(message["X-Request-Id"]);
+      x.method = std::string(message.method_string());
+      x.version = message.version();
+      x.keep_alive = message.keep_alive();
+      x.head = message.method() == bhttp::verb::head;
+      x.lang = PickLanguage(message[bhttp::field::accept_language]);
+      x.if_none_match = std::string(message[bhttp::field::if_none_match]);
+
+      Answer answer = co_await Handle(message, x);
+      if (stopping_) x.keep_alive = false;  // in flight during Stop(): answer, then close
+      bool sent = co_await Send(stream, answer, x, IsApiPath(x.path));
+      if (!sent || !x.keep_alive) co_return;
+    }
+  }
+
+  // Turns a complete request into an answer; never throws for anything the client sent.
+  asio::awaitable<Answer> Handle(bhttp::request<bhttp::string_body>& message, Exchange& x) {
+    Request req;
+    req.method = x.method;
+    req.request_id = x.request_id;
+    req.remote_ip = x.remote;
+    req.lang = x.lang;
+    for (const auto& field : message)
+      req.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+
+    std::string_view target = message.target();
+    auto question = target.find('?');
+    std::string_view raw_path = target.substr(0, question);
+    x.path = std::string(raw_path);
+    std::optional<std::string> path;
+    if (!raw_path.empty() && raw_path.front() == '/') path = PercentDecode(raw_path);
+    if (!path) co_return Answer{ErrorResponse(DomainError::Invalid("path", "bad_format"), x.lang), std::nullopt};
+    req.path = std::move(*path);
+    x.path = req.path;
+    if (question != std::string_view::npos) req.query = ParseQuery(target.substr(question + 1));
+    req.body = std::move(message.body());
+
+    Router::Match match = router_.Find(req.method, raw_path);
+    if (match.outcome == Router::Outcome::kFound) {
+      req.params = std::move(match.params);
+      co_return Answer{co_await RunHandler(*match.handler, req), std::nullopt};
+    }
+    if (match.outcome == Router::Outcome::kMethodNotAllowed) co_return MethodNotAllowed(req, match.allow);
+
+    bool get = req.method == "GET" || req.method == "HEAD";
+    if (req.path == "/healthz") {
+      if (!get) co_return MethodNotAllowed(req, {"GET", "HEAD"});
+      co_return Answer{JsonResponse(200, boost::json::object{{"status", "ok"}}), std::nullopt};
+    }
+    if (IsApiPath(req.path)) co_return Answer{ErrorResponse(ErrorCode::kNotFound, req.lang), std::nullopt};
+    if (!get) co_return MethodNotAllowed(req, {"GET", "HEAD"});
+
+    StaticTarget file = ResolveStatic(options_.static_dir, req.path);
+    if (file.kind != StaticTarget::Kind::kFile)
+      co_return Answer{ErrorResponse(ErrorCode::kNotFound, req.lang), std::nullopt};
+    Answer answer;
+    answer.file = std::move(file);
+    co_return answer;
+  }
+
+  static Answer MethodNotAllowed(const Request& req, const std::vector<std::string>& allow) {
+    Answer answer{ErrorResponse(DomainError(ErrorCode::kMethodNotAllowed, {{"method", req.method}}), req.lang), std::nullopt};
+    std::string list;
+    for (const auto& m : allow) list += (list.empty() ? "" : ", ") + m;
+    answer.response.headers.emplace_back("Allow", list);
+    return answer;
+  }
+
+  // The answer for a handler's exception. A plain function: g++ 12 mishandles co_return inside a
+  // catch block of a coroutine (the answer's storage was freed twice), so the coroutine only
+  // captures the exception and this decides.
+  static Response AnswerFor(std::exception_ptr error, const Request& req) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const HttpError& e) {
+      return ErrorResponse(e.error, req.lang);
+    } catch (const DomainError& e) {
+      return ErrorResponse(e, req.lang);
+    } catch (const StoreUnavailable& e) {
+      spdlog::warn(R"({{"event":"store_unavailable","id":{},"what":{}}})", Quote(req.request_id), Quote(e.what()));
+      return ErrorResponse(ErrorCode::kUnavailable, req.lang);
+    } catch (const std::exception& e) {
+      spdlog::error(R"({{"event":"handler_bug","id":{},"method":{},"path":{},"what":{}}})", Quote(req.request_id),
+                    Quote(req.method), Quote(req.path), Quote(e.what()));
+    } catch (...) {
+      spdlog::error(R"({{"event":"handler_bug","id":{},"method":{},"path":{},"what":"non-standard exception"}})",
+                    Quote(req.request_id), Quote(req.method), Quote(req.path));
+    }
+    return InternalErrorResponse(req.request_id, req.lang);
+  }
+
+  static asio::awaitable<Response> RunHandler(const Handler& handler, Request& req) {
+    std::exception_ptr error;
+    try {
+      Response response = co_await handler(req);
+      co_return response;
+    } catch (...) {
+      error = std::current_exception();
+    }
+    co_return AnswerFor(error, req);
+  }
+
+  // Writes the answer; logs the exchange. False when the connection failed.
+  // (The coroutines here keep each local name unique and build messages in plain functions:
+  // g++ 12 has destroyed a coroutine local twice when names repeat across nested scopes.)
+  asio::awaitable<bool> Send(beast::tcp_stream& stream, Answer& answer, const Exchange& x, bool api) {
+    std::optional<bhttp::file_body::value_type> file_body;
+    if (answer.file) {
+      file_body = OpenFile(answer.file->file);
+      if (!file_body) answer = Answer{ErrorResponse(ErrorCode::kNotFound, x.lang), std::nullopt};  // vanished
+    }
+    if (file_body) {
+      bool file_sent = co_await SendFile(stream, std::move(*file_body), *answer.file, x);
+      co_return file_sent;
+    }
+    std::size_t bytes = 0;
+    bhttp::response<bhttp::string_body> message = BuildResponse(answer.response, x, api, bytes);
+    error_code write_error = co_await WriteMessage(stream, message);
+    LogExchange(x, answer.response.status, write_error ? 0 : bytes);
+    co_return !write_error;
+  }
+
+  asio::awaitable<bool> SendFile(beast::tcp_stream& stream, bhttp::file_body::value_type body,
+                                 const StaticTarget& file, const Exchange& x) {
+    std::uint64_t size = body.size();
+    std::string etag = Etag(file.file, size);
+    error_code file_error;
+    int status = 200;
+    std::size_t bytes = 0;
+    if (!x.if_none_match.empty() && (x.if_none_match.find(etag) != std::string::npos || x.if_none_match == "*")) {
+      status = 304;
+      auto not_modified = FileHeaders<bhttp::empty_body>(bhttp::status::not_modified, file, etag, x);
+      file_error = co_await WriteMessage(stream, not_modified);
+    } else if (x.head) {
+      auto head_only = FileHeaders<bhttp::empty_body>(bhttp::status::ok, file, etag, x);
+      head_only.set(bhttp::field::content_type, file.content_type);
+      head_only.content_length(size);
+      file_error = co_await WriteMessage(stream, head_only);
+    } else {
+      auto full = FileHeaders<bhttp::file_body>(bhttp::status::ok, file, etag, x);
+      full.set(bhttp::field::content_type, file.content_type);
+      full.body() = std::move(body);
+      full.prepare_payload();
+      bytes = size;
+      file_error = co_await WriteMessage(stream, full);
+    }
+    LogExchange(x, status, file_error ? 0 : bytes);
+    co_return !file_error;
+  }
+
+  template <class Message>
+  asio::awaitable<error_code> WriteMessage(beast::tcp_stream& stream, Message& message) {
+    error_code ec;
+    stream.expires_after(options_.io_timeout);
+    co_await bhttp::async_write(stream, message, asio::redirect_error(asio::use_awaitable, ec));
+    stream.expires_never();
+    co_return ec;
+  }
+
+  static std::optional<bhttp::file_body::value_type> OpenFile(const std::filesystem::path& path) {
+    beast::error_code ec;
+    bhttp::file_body::value_type body;
+    body.open(path.c_str(), beast::file_mode::scan, ec);
+    if (ec) return std::nullopt;
+    return body;
+  }
+
+  template <class Body>
+  static bhttp::response<Body> FileHeaders(bhttp::status status, const StaticTarget& file, const std::string& etag,
+                                           const Exchange& x) {
+    bhttp::response<Body> res{status, x.version};
+    res.set(bhttp::field::etag, etag);
+    res.set(bhttp::field::cache_control, file.cache_control);
+    SetCommonHeaders(res, x);
+    return res;
+  }
+
+  // The string answer of a Response; `bytes` is the body size sent.
+  static bhttp::response<bhttp::string_body> BuildResponse(Response& r, const Exchange& x, bool api,
+                                                           std::size_t& bytes) {
+    bhttp::response<bhttp::string_body> res;
+    res.version(x.version);
+    res.result(static_cast<unsigned>(r.status));
+    bool bodiless = r.status == 204 || r.status == 304 || (r.status >= 100 && r.status < 200);
+    if (!r.content_type.empty() && !bodiless) res.set(bhttp::field::content_type, r.content_type);
+    bool has_cache_control = false;
+    for (const auto& [name, value] : r.headers) {
+      if (!SafeHeader(name, value)) {
+        spdlog::warn(R"({{"event":"unsafe_header_dropped","id":{},"name":{}}})", Quote(x.request_id), Quote(name));
+        continue;
+      }
+      has_cache_control = has_cache_control || IEquals(name, "Cache-Control");
+      res.insert(name, value);
+    }
+    if (api && !has_cache_control) res.set(bhttp::field::cache_control, "no-store");
+    SetCommonHeaders(res, x);
+    bytes = 0;
+    if (bodiless) {
+      res.erase(bhttp::field::content_length);
+    } else if (x.head) {
+      res.content_length(r.body.size());
+    } else {
+      bytes = r.body.size();
+      res.body() = std::move(r.body);
+      res.prepare_payload();
+    }
+    return res;
+  }
+
+  // Reads and drops what the client still sends (up to a bound) before closing, so an early
+  // answer (413) reaches it instead of being lost to a reset.
+  static asio::awaitable<void> LingeringClose(beast::tcp_stream& stream) {
+    error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.expires_after(kLingerTime);
+    std::array<char, 16 * 1024> scratch;
+    std::size_t total = 0;
+    while (total < kLingerBytes) {
+      std::size_t n = co_await stream.async_read_some(asio::buffer(scratch), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+      total += n;
+    }
+    stream.expires_never();
+  }
+
+  ServerOptions options_;
+  Router router_;
+  int thread_count_ = 1;
+  std::unique_ptr<asio::io_context> ioc_;
+  std::optional<asio::strand<asio::io_context::executor_type>> control_;  // acceptor and Drain
+  std::optional<tcp::acceptor> acceptor_;                                  // on control_
+  std::vector<std::thread> threads_;                                       // written before the threads start
+  std::uint16_t port_ = 0;
+  bool started_ = false;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> active_{0};  // sessions alive, counted from accept
+  std::mutex conns_mu_;
+  std::unordered_set<std::shared_ptr<Connection>> conns_;  // GUARDED_BY(conns_mu_)
+  std::mutex join_mu_;
+  std::once_flag stop_once_;
+};
+
+Server::Server(ServerOptions options, Router router)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(router))) {}
+Server::~Server() = default;
+std::uint16_t Server::Start() { return impl_->Start(); }
+void Server::Run() { impl_->Run(); }
+void Server::Stop() { impl_->Stop(); }
+std::uint16_t Server::port() const { return impl_->port(); }
+
+}  // namespace bookstamp::http

@@ -1,0 +1,9 @@
+// Entry point: mount the app and register the service worker (production builds only).
+import { render } from 'preact';
+import { registerSW } from 'virtual:pwa-register';
+import { App } from './app';
+import './styles.css';
+
+render(<App />, document.getElementById('app')!);
+
+if (import.meta.env.PROD) registerSW({ immediate: true });

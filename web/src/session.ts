@@ -1,0 +1,40 @@
+// Who is signed in on this tab: the patron's account and the staff member, kept in
+// sessionStorage beside their tokens (api.ts) so a reload keeps the page.
+import type { Account, Audience, Staff } from './api';
+import { getToken } from './api';
+
+function read<T>(key: string): T | null {
+  try {
+    const raw = sessionStorage.getItem(key);
+    return raw ? (JSON.parse(raw) as T) : null;
+  } catch {
+    return null;
+  }
+}
+
+function write(key: string, value: unknown): void {
+  try {
+    if (value === null) sessionStorage.removeItem(key);
+    else sessionStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Storage blocked: nothing to remember across reloads.
+  }
+}
+
+const ACCOUNT = 'bookstamp.patron.account';
+const STAFF = 'bookstamp.staff.profile';
+const CARD = 'bookstamp.patron.card';
+
+export function isSignedIn(who: Audience): boolean {
+  return getToken(who) !== null;
+}
+
+export const savedAccount = (): Account | null => read<Account>(ACCOUNT);
+export const saveAccount = (a: Account | null): void => write(ACCOUNT, a);
+
+export const savedStaff = (): Staff | null => read<Staff>(STAFF);
+export const saveStaff = (s: Staff | null): void => write(STAFF, s);
+
+/** The card the patron last looked at (an account may hold several). */
+export const savedCard = (): string | null => read<string>(CARD);
+export const saveCard = (c: string | null): void => write(CARD, c);
