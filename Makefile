@@ -43,6 +43,7 @@ run: build
 	fi
 	@echo
 	@echo "Bookstamp: http://$(LISTEN)/   (staff console: http://$(LISTEN)/staff)"
+	@$(BOOKSTAMP) demo --print-logins --data "$(DATA)"
 	@echo
 	exec $(BOOKSTAMP) serve --data "$(DATA)" --listen "$(LISTEN)"
 
