@@ -10,7 +10,8 @@ bool RoleHas(Role role, Permission p) {
     case Role::kAuditor:
       return p == Permission::kReports || p == Permission::kAuditRead;
     case Role::kBranchAdmin:
-      return p != Permission::kManageStaff && p != Permission::kManageBranches && p != Permission::kManagePolicy;
+      return p != Permission::kManageStaff && p != Permission::kManageBranches && p != Permission::kManagePolicy &&
+             p != Permission::kAuditRead;
     case Role::kCounter:
       return p == Permission::kCirculation || p == Permission::kCounterRedeem || p == Permission::kBackfill ||
              p == Permission::kAttendanceToken;

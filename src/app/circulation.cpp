@@ -78,7 +78,9 @@ LoanView LoanViewOf(SqlTx& tx, const Env& env, const Loan& loan, const Card* car
     v.title = row->Text(1);
   }
   auto today = env.Today();
-  if (!loan.returned_at) {
+  if (loan.returned_at) {
+    v.overdue_days = OverdueDays(loan.due_on, env.tz.LocalDay(*loan.returned_at));
+  } else {
     v.overdue_days = OverdueDays(loan.due_on, today);
     if (card && policy) {
       auto branch = repo::FindBranch(tx, loan.branch);
@@ -241,6 +243,7 @@ Result<CheckinResult> CheckIn(SqlTx& tx, const Env& env, const Actor& actor, con
     result.suspension_days_added = decision.suspension_days_added;
     loan->returned_at = now;
     result.loan = LoanViewOf(tx, env, *loan, nullptr, nullptr);
+    result.loan->overdue_days = decision.overdue_days;
     JsonObject details{{"card", card.number.value()},
                        {"item_id", item->id.value()},
                        {"branch", branch->code.value()},
@@ -340,12 +343,12 @@ Result<HoldView> PlaceHold(SqlTx& tx, const Env& env, const Actor& actor, const 
                            const BranchCode& pickup) {
   if (!tx.QueryOne("SELECT 1 FROM bibs WHERE id = ?", {bib.value()})) return Fail(ErrorCode::kBibNotFound);
   if (!repo::FindBranch(tx, pickup)) return Fail(ErrorCode::kBranchNotFound);
-  auto card = repo::FindCard(tx, number);
   auto policy = repo::LoadPolicy(tx);
   auto today = env.Today();
-  // Expire this card's overdue ready holds first, so they neither count nor block.
-  if (card)
-    for (const auto& h : repo::HoldsOfCard(tx, number, true)) ExpireIfDue(tx, env, h, policy);
+  // Expire this card's overdue ready holds first: they neither count nor block, and a third
+  // no-show suspends reserving right now.
+  for (const auto& h : repo::HoldsOfCard(tx, number, true)) ExpireIfDue(tx, env, h, policy);
+  auto card = repo::FindCard(tx, number);
   HoldInput in;
   in.card = card ? &*card : nullptr;
   in.today = today;
@@ -391,7 +394,19 @@ Result<void> CancelHold(SqlTx& tx, const Env& env, const Actor& actor, const Car
 Result<CardStatusView> CardStatusOf(SqlTx& tx, const Env& env, const CardNumber& number) {
   auto card = repo::FindCard(tx, number);
   if (!card) return Fail(ErrorCode::kCardNotFound);
-  return CardStatusView{card->status, StandingOf(*card, env.Today())};
+  // Ready holds past their date that the sweeper has not reached are no-shows already.
+  auto today = env.Today();
+  auto policy = repo::LoadPolicy(tx);
+  std::vector<Date> no_shows;
+  for (const auto& r : tx.Query("SELECT pickup_by FROM holds WHERE card = ? AND no_show = 1", {number.value()}))
+    if (auto d = repo::DateOf(r, 0)) no_shows.push_back(*d);
+  for (const auto& h : repo::HoldsOfCard(tx, number, true)) {
+    if (h.status != HoldStatus::kReady || EffectiveStatus(h, today) != HoldStatus::kExpired) continue;
+    if (auto resumes = DecideNoShow(no_shows, *h.pickup_by, card->reserve_resumes_on, policy))
+      card->reserve_resumes_on = resumes;
+    no_shows.push_back(*h.pickup_by);
+  }
+  return CardStatusView{card->status, StandingOf(*card, today)};
 }
 
 int ExpireReadyHolds(SqlTx& tx, const Env& env) {

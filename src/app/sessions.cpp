@@ -27,7 +27,13 @@ Result<void> CheckLoginRate(SqlTx& tx, const Env& env, const std::string& key, c
   auto since = ToMillis(env.Now() - kLoginWindow);
   auto n_key = tx.QueryOne("SELECT COUNT(*) FROM login_failures WHERE key = ? AND at > ?", {key, since})->Int(0);
   auto n_ip = tx.QueryOne("SELECT COUNT(*) FROM login_failures WHERE key = ? AND at > ?", {"ip:" + ip, since})->Int(0);
-  if (n_key >= kLoginFailureLimit || n_ip >= kLoginFailureLimitPerIp) return Fail(ErrorCode::kRateLimited);
+  if (n_key >= kLoginFailureLimit || n_ip >= kLoginFailureLimitPerIp) {
+    // Retry once the oldest counted failure leaves the window.
+    auto oldest = tx.QueryOne("SELECT MIN(at) FROM login_failures WHERE key IN (?, ?) AND at > ?",
+                              {key, "ip:" + ip, since});
+    auto wait_ms = oldest && !oldest->IsNull(0) ? oldest->Int(0) - since : 0;
+    return Fail(DomainError(ErrorCode::kRateLimited, {{"retry_after", std::to_string(wait_ms / 1000 + 1)}}));
+  }
   return {};
 }
 

@@ -17,6 +17,7 @@
 #include "app/circulation.hpp"
 #include "app/crypto.hpp"
 #include "app/ledger.hpp"
+#include "app/prizes.hpp"
 #include "cli/config.hpp"
 #include "cli/demo.hpp"
 #include "http/api/api.hpp"
@@ -124,18 +125,23 @@ int Serve(const ServeOptions& o, const char* argv0) {
   std::cout << fmt::format("bookstamp listening on http://{}:{}", host, bound) << std::endl;
   if (o.test_clock) spdlog::warn("--test-clock is on: PUT /api/v1/test/clock moves time. Never in production.");
 
-  // Sweeper: expired holds now; more sweeps join as features arrive.
+  // Sweeper: expired holds (no-shows), expired redemption codes (refund, stock back), and keys
+  // and sessions past their time. Reads already treat expired things as expired meanwhile.
   std::mutex mu;
   std::condition_variable cv;
   bool stopping = false;
   std::thread sweeper([&] {
     Env env{clock, tz};
     std::unique_lock lock(mu);
-    while (!cv.wait_for(lock, std::chrono::seconds(30), [&] { return stopping; })) {
+    while (!cv.wait_for(lock, std::chrono::seconds(10), [&] { return stopping; })) {
       lock.unlock();
       try {
         store->Write([&](SqlTx& tx) {
           ExpireReadyHolds(tx, env);
+          ExpireRedemptions(tx, env);
+          auto now = ToMillis(env.Now());
+          tx.Exec("DELETE FROM idempotency_keys WHERE created_at < ?", {now - 24LL * 3600 * 1000});
+          tx.Exec("DELETE FROM sessions WHERE expires_at < ?", {now});
           return TxOutcome::kCommit;
         });
       } catch (const std::exception& e) {
@@ -207,7 +213,8 @@ int ReadOnly(const std::string& data, F fn) {
 
 int main(int argc, char** argv) {
   crypto::Init();
-  spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","msg":"%v"})");
+  // Request lines are JSON objects of their own; the prefix keeps every line greppable by time and level.
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
   CLI::App app{"Bookstamp: library circulation and the digital reading passbook"};
   app.require_subcommand(1);
 

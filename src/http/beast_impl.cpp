@@ -1,4 +1,3 @@
-// The one translation unit that compiles Beast and Asio (BOOST_BEAST_SEPARATE_COMPILATION,
-// BOOST_ASIO_SEPARATE_COMPILATION are set on bookstamp_http, PUBLIC).
-#include <boost/asio/impl/src.hpp>
+// The one translation unit that compiles Beast (BOOST_BEAST_SEPARATE_COMPILATION, PUBLIC on
+// bookstamp_http).
 #include <boost/beast/src.hpp>

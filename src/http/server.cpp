@@ -14,24 +14,26 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/json/string.hpp>
 #include <chrono>
 #include <fmt/format.h>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <spdlog/spdlog.h>
+#include <stdexcept>
 #include <thread>
 #include <unordered_set>
 
 #include "app/ports/sql.hpp"
+#include "http/answer_writer.hpp"
 #include "http/errors.hpp"
 #include "http/messages.hpp"
 #include "http/static_files.hpp"
@@ -45,19 +47,13 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
 using boost::system::error_code;
+using detail::Answer;
+using detail::Exchange;
+using detail::Quote;
 
 constexpr std::size_t kHeaderLimit = 16 * 1024;
 constexpr std::size_t kLingerBytes = 8 << 20;
 constexpr std::chrono::seconds kLingerTime{1};
-
-// For a Vite-built Preact PWA: scripts, styles, workers and the manifest from this origin;
-// inline styles (Preact style props); images also from data: and blob: (barcodes, camera frames);
-// WebAssembly (zxing-wasm) needs 'wasm-unsafe-eval'.
-constexpr std::string_view kContentSecurityPolicy =
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'self' blob:; "
-    "worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-    "frame-ancestors 'none'";
 
 bool IsApiPath(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
 
@@ -74,55 +70,11 @@ std::string RequestIdFrom(std::string_view incoming) {
   return std::string(incoming);
 }
 
-std::string Quote(std::string_view text) { return boost::json::serialize(boost::json::string(text)); }
-
-bool SafeHeader(std::string_view name, std::string_view value) {
-  auto bad = [](char c) { return c == '\r' || c == '\n' || c == '\0'; };
-  return !name.empty() && std::none_of(name.begin(), name.end(), bad) && std::none_of(value.begin(), value.end(), bad);
-}
-
 // A malformed request (as opposed to a closed or timed-out connection).
 bool IsSyntaxError(const error_code& ec) {
   if (ec.category() != bhttp::make_error_code(bhttp::error::bad_target).category()) return false;
   return ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message && ec != bhttp::error::need_more &&
          ec != bhttp::error::need_buffer;
-}
-
-// What one exchange is, for the answer's headers and the log line.
-struct Exchange {
-  std::string request_id;
-  std::string method = "-";
-  std::string path = "-";
-  std::string remote;
-  std::string lang = "zh-TW";
-  unsigned version = 11;
-  bool head = false;
-  bool keep_alive = false;
-  std::string if_none_match;
-  SteadyClock::time_point start = SteadyClock::now();
-};
-
-// The answer a dispatch produced: a Response, or a file to send.
-struct Answer {
-  Response response;
-  std::optional<StaticTarget> file;
-};
-
-template <class Message>
-void SetCommonHeaders(Message& res, const Exchange& x) {
-  res.set("X-Content-Type-Options", "nosniff");
-  res.set("Referrer-Policy", "no-referrer");
-  res.set("X-Frame-Options", "DENY");
-  res.set("Content-Security-Policy", kContentSecurityPolicy);
-  res.set("X-Request-Id", x.request_id);
-  res.keep_alive(x.keep_alive);
-}
-
-void LogExchange(const Exchange& x, int status, std::size_t bytes) {
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - x.start).count();
-  spdlog::info(R"({{"event":"http","id":{},"method":{},"path":{},"status":{},"duration_ms":{:.3f},"bytes":{},"remote":{}}})",
-               Quote(x.request_id), Quote(x.method), Quote(x.path), status, static_cast<double>(micros) / 1000.0, bytes,
-               Quote(x.remote));
 }
 
 std::string RemoteAddress(const tcp::socket& socket) {
@@ -133,13 +85,6 @@ std::string RemoteAddress(const tcp::socket& socket) {
   if (address.is_v6() && address.to_v6().is_v4_mapped())
     return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
   return address.to_string();
-}
-
-std::string Etag(const std::filesystem::path& file, std::uint64_t size) {
-  std::error_code ec;
-  auto mtime = std::filesystem::last_write_time(file, ec);
-  auto ticks = ec ? 0 : mtime.time_since_epoch().count();
-  return fmt::format("W/\"{:x}-{:x}\"", size, static_cast<std::uint64_t>(ticks));
 }
 
 // A connection as the stop logic sees it.
@@ -171,6 +116,7 @@ class Server::Impl {
   }
 
   std::uint16_t Start() {
+    if (started_ || stopping_) throw std::logic_error("Server::Start called twice or after Stop");
     std::string host = options_.host.empty() ? "0.0.0.0" : options_.host;
     tcp::endpoint endpoint;
     error_code ec;
@@ -273,7 +219,7 @@ class Server::Impl {
     if (int left = active_.load(); left > 0)
       spdlog::warn(R"({{"event":"http_stop","unfinished_connections":{}}})", left);
     else
-      spdlog::info(R"({{"event":"http_stop"}})");
+      spdlog::info(R"({"event":"http_stop"})");
     ioc_->stop();
   }
 
@@ -336,10 +282,8 @@ class Server::Impl {
       co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
       if (!ec && !parser.is_done()) {
         if (parser.get().version() >= 11 && IEquals(parser.get()[bhttp::field::expect], "100-continue")) {
-          bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
-          stream.expires_after(options_.io_timeout);
-          co_await bhttp::async_write(stream, go_on, asio::redirect_error(asio::use_awaitable, ec));
-          if (ec) co_return;
+          bool continued = co_await detail::SendContinue(stream, options_.io_timeout);
+          if (!continued) co_return;
         }
         stream.expires_after(options_.io_timeout);
         co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
@@ -352,7 +296,7 @@ class Server::Impl {
         if (ec == bhttp::error::body_limit) {
           error = DomainError(ErrorCode::kPayloadTooLarge, {{"limit", std::to_string(options_.body_limit)}});
         } else if (IsSyntaxError(ec)) {
-          error = DomainError::Invalid("request", "malformed HTTP (" + ec.message() + ")");
+          error = DomainError::Invalid("request", "bad_format");
         }
         if (!error) co_return;
         const auto& header = parser.get();
@@ -362,8 +306,9 @@ class Server::Impl {
         x.lang = PickLanguage(header[bhttp::field::accept_language]);
         x.keep_alive = false;
         x.version = header.version() == 10 ? 10 : 11;
+        x.api = IsApiPath(x.path);
         Answer refusal{ErrorResponse(*error, x.lang), std::nullopt};
-        co_await Send(stream, refusal, x, IsApiPath(x.path));
+        co_await detail::SendAnswer(stream, refusal, x, options_.io_timeout);
         co_await LingeringClose(stream);
         co_return;
       }
@@ -379,7 +324,8 @@ class Server::Impl {
 
       Answer answer = co_await Handle(message, x);
       if (stopping_) x.keep_alive = false;  // in flight during Stop(): answer, then close
-      bool sent = co_await Send(stream, answer, x, IsApiPath(x.path));
+      x.api = IsApiPath(x.path);
+      bool sent = co_await detail::SendAnswer(stream, answer, x, options_.io_timeout);
       if (!sent || !x.keep_alive) co_return;
     }
   }
@@ -409,7 +355,10 @@ class Server::Impl {
     Router::Match match = router_.Find(req.method, raw_path);
     if (match.outcome == Router::Outcome::kFound) {
       req.params = std::move(match.params);
-      co_return Answer{co_await RunHandler(*match.handler, req), std::nullopt};
+      // Not `Answer{co_await ...}`: g++ 12 destroys a co_await result used in an aggregate
+      // initializer after copying it bitwise (a double free).
+      Response response = co_await RunHandler(*match.handler, req);
+      co_return Answer{std::move(response), std::nullopt};
     }
     if (match.outcome == Router::Outcome::kMethodNotAllowed) co_return MethodNotAllowed(req, match.allow);
 
@@ -471,113 +420,6 @@ class Server::Impl {
     co_return AnswerFor(error, req);
   }
 
-  // Writes the answer; logs the exchange. False when the connection failed.
-  // (The coroutines here keep each local name unique and build messages in plain functions:
-  // g++ 12 has destroyed a coroutine local twice when names repeat across nested scopes.)
-  asio::awaitable<bool> Send(beast::tcp_stream& stream, Answer& answer, const Exchange& x, bool api) {
-    std::optional<bhttp::file_body::value_type> file_body;
-    if (answer.file) {
-      file_body = OpenFile(answer.file->file);
-      if (!file_body) answer = Answer{ErrorResponse(ErrorCode::kNotFound, x.lang), std::nullopt};  // vanished
-    }
-    if (file_body) {
-      bool file_sent = co_await SendFile(stream, std::move(*file_body), *answer.file, x);
-      co_return file_sent;
-    }
-    std::size_t bytes = 0;
-    bhttp::response<bhttp::string_body> message = BuildResponse(answer.response, x, api, bytes);
-    error_code write_error = co_await WriteMessage(stream, message);
-    LogExchange(x, answer.response.status, write_error ? 0 : bytes);
-    co_return !write_error;
-  }
-
-  asio::awaitable<bool> SendFile(beast::tcp_stream& stream, bhttp::file_body::value_type body,
-                                 const StaticTarget& file, const Exchange& x) {
-    std::uint64_t size = body.size();
-    std::string etag = Etag(file.file, size);
-    error_code file_error;
-    int status = 200;
-    std::size_t bytes = 0;
-    if (!x.if_none_match.empty() && (x.if_none_match.find(etag) != std::string::npos || x.if_none_match == "*")) {
-      status = 304;
-      auto not_modified = FileHeaders<bhttp::empty_body>(bhttp::status::not_modified, file, etag, x);
-      file_error = co_await WriteMessage(stream, not_modified);
-    } else if (x.head) {
-      auto head_only = FileHeaders<bhttp::empty_body>(bhttp::status::ok, file, etag, x);
-      head_only.set(bhttp::field::content_type, file.content_type);
-      head_only.content_length(size);
-      file_error = co_await WriteMessage(stream, head_only);
-    } else {
-      auto full = FileHeaders<bhttp::file_body>(bhttp::status::ok, file, etag, x);
-      full.set(bhttp::field::content_type, file.content_type);
-      full.body() = std::move(body);
-      full.prepare_payload();
-      bytes = size;
-      file_error = co_await WriteMessage(stream, full);
-    }
-    LogExchange(x, status, file_error ? 0 : bytes);
-    co_return !file_error;
-  }
-
-  template <class Message>
-  asio::awaitable<error_code> WriteMessage(beast::tcp_stream& stream, Message& message) {
-    error_code ec;
-    stream.expires_after(options_.io_timeout);
-    co_await bhttp::async_write(stream, message, asio::redirect_error(asio::use_awaitable, ec));
-    stream.expires_never();
-    co_return ec;
-  }
-
-  static std::optional<bhttp::file_body::value_type> OpenFile(const std::filesystem::path& path) {
-    beast::error_code ec;
-    bhttp::file_body::value_type body;
-    body.open(path.c_str(), beast::file_mode::scan, ec);
-    if (ec) return std::nullopt;
-    return body;
-  }
-
-  template <class Body>
-  static bhttp::response<Body> FileHeaders(bhttp::status status, const StaticTarget& file, const std::string& etag,
-                                           const Exchange& x) {
-    bhttp::response<Body> res{status, x.version};
-    res.set(bhttp::field::etag, etag);
-    res.set(bhttp::field::cache_control, file.cache_control);
-    SetCommonHeaders(res, x);
-    return res;
-  }
-
-  // The string answer of a Response; `bytes` is the body size sent.
-  static bhttp::response<bhttp::string_body> BuildResponse(Response& r, const Exchange& x, bool api,
-                                                           std::size_t& bytes) {
-    bhttp::response<bhttp::string_body> res;
-    res.version(x.version);
-    res.result(static_cast<unsigned>(r.status));
-    bool bodiless = r.status == 204 || r.status == 304 || (r.status >= 100 && r.status < 200);
-    if (!r.content_type.empty() && !bodiless) res.set(bhttp::field::content_type, r.content_type);
-    bool has_cache_control = false;
-    for (const auto& [name, value] : r.headers) {
-      if (!SafeHeader(name, value)) {
-        spdlog::warn(R"({{"event":"unsafe_header_dropped","id":{},"name":{}}})", Quote(x.request_id), Quote(name));
-        continue;
-      }
-      has_cache_control = has_cache_control || IEquals(name, "Cache-Control");
-      res.insert(name, value);
-    }
-    if (api && !has_cache_control) res.set(bhttp::field::cache_control, "no-store");
-    SetCommonHeaders(res, x);
-    bytes = 0;
-    if (bodiless) {
-      res.erase(bhttp::field::content_length);
-    } else if (x.head) {
-      res.content_length(r.body.size());
-    } else {
-      bytes = r.body.size();
-      res.body() = std::move(r.body);
-      res.prepare_payload();
-    }
-    return res;
-  }
-
   // Reads and drops what the client still sends (up to a bound) before closing, so an early
   // answer (413) reaches it instead of being lost to a reset.
   static asio::awaitable<void> LingeringClose(beast::tcp_stream& stream) {
@@ -602,7 +444,7 @@ class Server::Impl {
   std::optional<tcp::acceptor> acceptor_;                                  // on control_
   std::vector<std::thread> threads_;                                       // written before the threads start
   std::uint16_t port_ = 0;
-  bool started_ = false;
+  std::atomic<bool> started_{false};
   std::atomic<bool> stopping_{false};
   std::atomic<int> active_{0};  // sessions alive, counted from accept
   std::mutex conns_mu_;

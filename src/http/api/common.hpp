@@ -53,10 +53,19 @@ json::object ToJson(const PolicyView& p);
 json::value CodeJson(std::optional<ErrorCode> code);
 json::object CheckoutJson(const CheckoutResult& r, const TimeZone& tz);
 
+// Registers routes; every write (non-GET) route honours Idempotency-Key.
+struct ApiRouter {
+  Router& router;
+  ApiDeps& deps;
+  void Add(std::string method, std::string pattern, Handler handler);
+};
+Handler WithIdempotency(ApiDeps& d, Handler inner);
+
 // Route registration per area.
-void AddSessionRoutes(Router& r, ApiDeps& d);
-void AddPatronRoutes(Router& r, ApiDeps& d);
-void AddCirculationRoutes(Router& r, ApiDeps& d);
-void AddAdminRoutes(Router& r, ApiDeps& d);
+void AddSessionRoutes(ApiRouter& r, ApiDeps& d);
+void AddPatronRoutes(ApiRouter& r, ApiDeps& d);
+void AddCirculationRoutes(ApiRouter& r, ApiDeps& d);
+void AddAdminRoutes(ApiRouter& r, ApiDeps& d);
+void AddPassbookRoutes(ApiRouter& r, ApiDeps& d);
 
 }  // namespace bookstamp::http

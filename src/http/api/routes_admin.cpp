@@ -83,7 +83,7 @@ PolicyView PatchPolicy(PolicyView p, const json::object& body) {
 
 }  // namespace
 
-void AddAdminRoutes(Router& r, ApiDeps& d) {
+void AddAdminRoutes(ApiRouter& r, ApiDeps& d) {
   r.Add("GET", "/api/v1/branches", [&d](Request&) -> awaitable<Response> {
     auto branches = co_await Read(d.store, [&](SqlTx& tx) { return ListBranches(tx); });
     json::array arr;
@@ -260,10 +260,12 @@ void AddAdminRoutes(Router& r, ApiDeps& d) {
 }
 
 void AddApiRoutes(Router& router, ApiDeps& deps) {
-  AddSessionRoutes(router, deps);
-  AddPatronRoutes(router, deps);
-  AddCirculationRoutes(router, deps);
-  AddAdminRoutes(router, deps);
+  ApiRouter r{router, deps};
+  AddSessionRoutes(r, deps);
+  AddPatronRoutes(r, deps);
+  AddCirculationRoutes(r, deps);
+  AddAdminRoutes(r, deps);
+  AddPassbookRoutes(r, deps);
 }
 
 }  // namespace bookstamp::http

@@ -24,7 +24,7 @@ json::array HoldsJson(const std::vector<HoldView>& holds, const TimeZone& tz) {
 
 }  // namespace
 
-void AddCirculationRoutes(Router& r, ApiDeps& d) {
+void AddCirculationRoutes(ApiRouter& r, ApiDeps& d) {
   r.Add("POST", "/api/v1/circulation/checkout", [&d](Request& req) -> awaitable<Response> {
     auto actor = co_await StaffOnly(d, req);
     auto body = ParseJsonObject(req);

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "app/ledger.hpp"
+#include "app/prizes.hpp"
 #include "http/api/common.hpp"
 
 namespace bookstamp::http {
@@ -33,7 +34,7 @@ json::object CheckoutJson(const CheckoutResult& r, const TimeZone& tz) {
           {"hold_fulfilled", r.hold_fulfilled ? json::value(r.hold_fulfilled->value()) : json::value(nullptr)}};
 }
 
-void AddPatronRoutes(Router& r, ApiDeps& d) {
+void AddPatronRoutes(ApiRouter& r, ApiDeps& d) {
   r.Add("GET", "/api/v1/cards/{card}/loans", [&d](Request& req) -> awaitable<Response> {
     CardNumber card(req.params.at("card"));
     co_await PatronWithCard(d, req, card);
@@ -98,10 +99,16 @@ void AddPatronRoutes(Router& r, ApiDeps& d) {
   r.Add("GET", "/api/v1/cards/{card}/passbook", [&d](Request& req) -> awaitable<Response> {
     CardNumber card(req.params.at("card"));
     co_await PatronWithCard(d, req, card);
-    auto b = co_await Read(d.store, [&](SqlTx& tx) { return BalanceOf(tx, card); });
+    auto env = EnvOf(d);
+    auto [b, pending] = co_await Read(d.store, [&](SqlTx& tx) {
+      auto balance = BalanceOf(tx, card);
+      // Expired-but-unswept redemptions are already refunds to the reader.
+      balance.balance += UnsweptRefunds(tx, env, card);
+      return std::make_pair(balance, PendingRedemptions(tx, env, card));
+    });
     co_return JsonResponse(200, json::object{{"balance", b.balance},
                                              {"lifetime_earned", b.lifetime_earned},
-                                             {"pending_redemptions", 0}});
+                                             {"pending_redemptions", pending}});
   });
 
   r.Add("GET", "/api/v1/cards/{card}/passbook/entries", [&d](Request& req) -> awaitable<Response> {

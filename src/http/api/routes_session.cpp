@@ -42,7 +42,7 @@ std::string Bounded(const json::object& body, std::string_view field, std::size_
 
 }  // namespace
 
-void AddSessionRoutes(Router& r, ApiDeps& d) {
+void AddSessionRoutes(ApiRouter& r, ApiDeps& d) {
   r.Add("POST", "/api/v1/session", [&d](Request& req) -> awaitable<Response> {
     auto body = ParseJsonObject(req);
     CardNumber card(Bounded(body, "card", 32));

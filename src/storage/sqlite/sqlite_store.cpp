@@ -26,6 +26,13 @@ SqliteStoreOptions Validated(SqliteStoreOptions options) {
   return options;
 }
 
+SqliteConnectionOptions ConnectionOptions(bool read_only, const SqliteStoreOptions& options) {
+  return {.read_only = read_only,
+          .use_wal = true,
+          .busy_timeout = options.busy_timeout,
+          .cache_kib = read_only ? 8 * 1024 : 16 * 1024};
+}
+
 void Finish(const Store::Done& done, std::exception_ptr error) {
   if (!done) return;
   try {
@@ -82,18 +89,12 @@ bool HasUnresolvedForeignKeys(SqliteConnection& db) {
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path, SqliteStoreOptions options)
-    : options_(Validated(options)),
-      write_db_(
-          path,
-          SqliteConnectionOptions{
-              .read_only = false, .use_wal = true, .busy_timeout = options.busy_timeout, .cache_kib = 16 * 1024}) {
+    : options_(Validated(options)), write_db_(path, ConnectionOptions(/*read_only=*/false, options)) {
   // Migrations run before any read connection exists, so readers only ever see a current schema.
   Migrate(write_db_);
   read_dbs_.reserve(static_cast<std::size_t>(options_.read_connections));
   for (int i = 0; i < options_.read_connections; ++i) {
-    read_dbs_.emplace_back(
-        path, SqliteConnectionOptions{
-                  .read_only = true, .use_wal = true, .busy_timeout = options.busy_timeout, .cache_kib = 8 * 1024});
+    read_dbs_.emplace_back(path, ConnectionOptions(/*read_only=*/true, options));
   }
   try {
     writer_ = std::thread([this] { WriterLoop(); });
