@@ -5,6 +5,7 @@
 
 #include "app/app_test_support.hpp"
 #include "app/crypto.hpp"
+#include "app/transparency.hpp"
 
 namespace bookstamp {
 namespace {
@@ -57,6 +58,52 @@ TEST(AuditLog, VerifyNamesFirstAlteredEntry) {
   auto v = lib.Read([](SqlTx& tx) { return VerifyAudit(tx); });
   EXPECT_FALSE(v.ok);
   EXPECT_EQ(v.first_broken, 4);
+}
+
+}  // namespace
+}  // namespace bookstamp
+
+namespace bookstamp {
+namespace {
+
+TEST(AuditCheckpoint, SignedHeadVerifiesUntilHistoryIsRewritten) {
+  testing::Library lib;
+  std::string seed(32, '\x07');
+  lib.Write([&](SqlTx& tx) {
+    for (int i = 0; i < 3; ++i) AppendAudit(tx, lib.env().Now(), lib.tz(), {"test", "x", "y", {{"i", i}}});
+  });
+  std::optional<Checkpoint> cp;
+  lib.Write([&](SqlTx& tx) { cp = SignCheckpointIfDue(tx, lib.env(), seed); });
+  ASSERT_TRUE(cp);
+  EXPECT_EQ(cp->seq, 4);
+  EXPECT_EQ(cp->public_key, PublicKeyHex(seed));
+  EXPECT_EQ(lib.Read([&](SqlTx& tx) { return CheckCheckpoint(tx, *cp); }), "");
+  // Nothing new to sign: no second checkpoint.
+  lib.Write([&](SqlTx& tx) { EXPECT_FALSE(SignCheckpointIfDue(tx, lib.env(), seed)); });
+
+  auto forged = *cp;
+  forged.hash[0] = forged.hash[0] == 'a' ? 'b' : 'a';
+  EXPECT_EQ(lib.Read([&](SqlTx& tx) { return CheckCheckpoint(tx, forged); }), "signature does not verify");
+
+  lib.Write([](SqlTx& tx) {
+    tx.Exec("DROP TRIGGER audit_log_no_update");
+    tx.Exec("UPDATE audit_log SET hash = 'rewritten' WHERE seq = 4");
+  });
+  EXPECT_NE(lib.Read([&](SqlTx& tx) { return CheckCheckpoint(tx, *cp); }).find("rewritten"), std::string::npos);
+}
+
+TEST(Transparency, SumsPointsAndShowsHead) {
+  testing::Library lib;
+  lib.AddBranch("A");
+  lib.AddCard("C1");
+  lib.AddBib("書", {{"I1", "A"}});
+  ASSERT_TRUE(lib.Checkout("C1", "I1", "A"));
+  auto t = lib.Read([&](SqlTx& tx) { return LoadTransparency(tx, lib.env()); });
+  EXPECT_EQ(t.points_issued, 1);
+  EXPECT_EQ(t.points_from_loans, 1);
+  EXPECT_EQ(t.points_redeemed, 0);
+  EXPECT_EQ(t.points_outstanding, 1);
+  EXPECT_EQ(t.audit_head, lib.Read([](SqlTx& tx) { return VerifyAudit(tx).head; }));
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "app/crypto.hpp"
 #include "app/ledger.hpp"
 #include "app/prizes.hpp"
+#include "app/transparency.hpp"
 #include "cli/config.hpp"
 #include "cli/demo.hpp"
 #include "http/api/api.hpp"
@@ -45,6 +46,14 @@ void EnsureSecretKey(const DataDir& dir) {
     if (!out) throw std::runtime_error("cannot write " + dir.secret().string());
   }
   fs::permissions(dir.secret(), fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+}
+
+// The audit checkpoints' Ed25519 seed, derived from the server key so it needs no file of its own.
+std::string CheckpointSeed(const DataDir& dir) {
+  std::ifstream in(dir.secret(), std::ios::binary);
+  std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (key.size() != 32) throw std::runtime_error(dir.secret().string() + " must hold 32 bytes");
+  return crypto::HmacSha256(key, "bookstamp audit checkpoint ed25519 seed");
 }
 
 std::unique_ptr<SqliteStore> OpenData(const DataDir& dir, const Config& config, const Clock& clock,
@@ -130,6 +139,7 @@ int Serve(const ServeOptions& o, const char* argv0) {
   std::mutex mu;
   std::condition_variable cv;
   bool stopping = false;
+  auto checkpoint_seed = CheckpointSeed(DataDir{o.data});
   std::thread sweeper([&] {
     Env env{clock, tz};
     std::unique_lock lock(mu);
@@ -142,6 +152,7 @@ int Serve(const ServeOptions& o, const char* argv0) {
           auto now = ToMillis(env.Now());
           tx.Exec("DELETE FROM idempotency_keys WHERE created_at < ?", {now - 24LL * 3600 * 1000});
           tx.Exec("DELETE FROM sessions WHERE expires_at < ?", {now});
+          SignCheckpointIfDue(tx, env, checkpoint_seed);
           return TxOutcome::kCommit;
         });
       } catch (const std::exception& e) {
@@ -267,12 +278,21 @@ int main(int argc, char** argv) {
     if (audit_verify->parsed())
       return ReadOnly(data, [](SqlTx& tx) {
         auto v = VerifyAudit(tx);
-        if (v.ok) {
-          std::cout << fmt::format("audit log ok: {} entries, head {}\n", v.entries, v.head);
-          return 0;
+        if (!v.ok) {
+          std::cout << fmt::format("audit log BROKEN at entry {}: {}\n", *v.first_broken, v.reason);
+          return 1;
         }
-        std::cout << fmt::format("audit log BROKEN at entry {}: {}\n", *v.first_broken, v.reason);
-        return 1;
+        // Every signed checkpoint must still match the chain: a rewritten history shows here.
+        auto checkpoints = RecentCheckpoints(tx, 1000000);
+        for (const auto& c : checkpoints) {
+          if (auto why = CheckCheckpoint(tx, c); !why.empty()) {
+            std::cout << fmt::format("audit checkpoint of entry {} (signed {}) FAILS: {}\n", c.seq, c.at, why);
+            return 1;
+          }
+        }
+        std::cout << fmt::format("audit log ok: {} entries, head {}, {} signed checkpoints verified\n", v.entries,
+                                 v.head, checkpoints.size());
+        return 0;
       });
     if (ledger_verify->parsed())
       return ReadOnly(data, [](SqlTx& tx) {

@@ -67,5 +67,6 @@ void AddPatronRoutes(ApiRouter& r, ApiDeps& d);
 void AddCirculationRoutes(ApiRouter& r, ApiDeps& d);
 void AddAdminRoutes(ApiRouter& r, ApiDeps& d);
 void AddPassbookRoutes(ApiRouter& r, ApiDeps& d);
+void AddTransparencyRoutes(ApiRouter& r, ApiDeps& d);
 
 }  // namespace bookstamp::http

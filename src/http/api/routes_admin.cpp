@@ -266,6 +266,7 @@ void AddApiRoutes(Router& router, ApiDeps& deps) {
   AddCirculationRoutes(r, deps);
   AddAdminRoutes(r, deps);
   AddPassbookRoutes(r, deps);
+  AddTransparencyRoutes(r, deps);
 }
 
 }  // namespace bookstamp::http
