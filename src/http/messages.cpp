@@ -137,6 +137,7 @@ constexpr std::array kReasons{
     Reason{"too_long", "太長", "is too long"},
     Reason{"out_of_range", "超出允許的範圍", "is out of range"},
     Reason{"bad_format", "格式不正確", "has the wrong format"},
+    Reason{"wrong_pin", "密碼不正確", "is not the card's current PIN"},
 };
 // clang-format on
 

@@ -68,5 +68,6 @@ void AddCirculationRoutes(ApiRouter& r, ApiDeps& d);
 void AddAdminRoutes(ApiRouter& r, ApiDeps& d);
 void AddPassbookRoutes(ApiRouter& r, ApiDeps& d);
 void AddTransparencyRoutes(ApiRouter& r, ApiDeps& d);
+void AddCardRoutes(ApiRouter& r, ApiDeps& d);
 
 }  // namespace bookstamp::http

@@ -267,6 +267,7 @@ void AddApiRoutes(Router& router, ApiDeps& deps) {
   AddAdminRoutes(r, deps);
   AddPassbookRoutes(r, deps);
   AddTransparencyRoutes(r, deps);
+  AddCardRoutes(r, deps);
 }
 
 }  // namespace bookstamp::http
