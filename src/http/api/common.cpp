@@ -5,9 +5,31 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <fmt/format.h>
+
 #include "app/crypto.hpp"
 
 namespace bookstamp::http {
+
+namespace {
+constexpr std::string_view kCookieName = "bookstamp_session";
+
+std::string CookieToken(const Request& req) {
+  auto header = req.Header("Cookie");
+  std::string_view rest(header);
+  while (!rest.empty()) {
+    auto semi = rest.find(';');
+    auto part = rest.substr(0, semi);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > kCookieName.size() && part.substr(0, kCookieName.size()) == kCookieName &&
+        part[kCookieName.size()] == '=')
+      return std::string(part.substr(kCookieName.size() + 1));
+    if (semi == std::string_view::npos) break;
+    rest.remove_prefix(semi + 1);
+  }
+  return {};
+}
+}  // namespace
 
 std::string BearerToken(const Request& req) {
   auto h = req.Header("Authorization");
@@ -16,7 +38,21 @@ std::string BearerToken(const Request& req) {
         return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
       }))
     return h.substr(kPrefix.size());
-  return {};
+  // The web app's HttpOnly cookie; writes must also carry the CSRF header that only the app can know.
+  auto cookie = CookieToken(req);
+  if (cookie.empty()) return {};
+  if (req.method != "GET" && req.method != "HEAD" &&
+      !crypto::ConstantTimeEquals(req.Header("X-CSRF-Token"), CsrfToken(cookie)))
+    return {};
+  return cookie;
+}
+
+std::string CsrfToken(const std::string& session_token) {
+  return crypto::Sha256Hex("bookstamp csrf\n" + session_token);
+}
+
+std::string SessionCookie(const std::string& token, std::chrono::seconds max_age) {
+  return fmt::format("{}={}; Path=/api/; HttpOnly; SameSite=Strict; Max-Age={}", kCookieName, token, max_age.count());
 }
 
 awaitable<Actor> Authenticated(ApiDeps& d, const Request& req) {

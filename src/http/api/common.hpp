@@ -25,8 +25,13 @@ using boost::asio::awaitable;
 
 inline Env EnvOf(const ApiDeps& d) { return Env{d.clock, d.tz}; }
 
-// The bearer token of the request ("" when none).
+// The session token of the request: the Authorization bearer token, else the web app's
+// HttpOnly cookie (for writes only with the matching X-CSRF-Token header); "" when none.
 std::string BearerToken(const Request& req);
+// The CSRF header value that goes with a cookie session (given to the app at login).
+std::string CsrfToken(const std::string& session_token);
+// Set-Cookie value for a web session; Max-Age 0 removes it.
+std::string SessionCookie(const std::string& token, std::chrono::seconds max_age);
 
 // The caller, or HttpError UNAUTHENTICATED.
 awaitable<Actor> Authenticated(ApiDeps& d, const Request& req);

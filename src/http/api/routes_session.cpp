@@ -33,6 +33,16 @@ awaitable<void> CheckSecret(ApiDeps& d, const Request& req, const std::string& k
   }
 }
 
+// A login answer. With "X-Session: cookie" (the web app) the token also goes into an HttpOnly
+// cookie and the answer carries the CSRF value that writes must send back as X-CSRF-Token.
+Response WithWebSession(const Request& req, json::object answer, const std::string& token, std::chrono::seconds ttl) {
+  if (req.Header("X-Session") != "cookie") return JsonResponse(201, answer);
+  answer["csrf_token"] = CsrfToken(token);
+  auto res = JsonResponse(201, answer);
+  res.headers.emplace_back("Set-Cookie", SessionCookie(token, ttl));
+  return res;
+}
+
 std::string Bounded(const json::object& body, std::string_view field, std::size_t max) {
   auto s = RequireString(body, field);
   if (s.empty()) ThrowInvalid(field, "empty");
@@ -53,8 +63,8 @@ void AddSessionRoutes(ApiRouter& r, ApiDeps& d) {
     auto s = OrThrow(co_await Write(d.store, [&](SqlTx& tx) { return OpenPatronSession(tx, env, card, req.remote_ip); }));
     json::array cards;
     for (const auto& c : s.cards) cards.push_back(ToJson(c));
-    co_return JsonResponse(201, json::object{{"token", s.token},
-                                             {"account", json::object{{"id", s.account.value()}, {"cards", cards}}}});
+    json::object answer{{"token", s.token}, {"account", json::object{{"id", s.account.value()}, {"cards", cards}}}};
+    co_return WithWebSession(req, std::move(answer), s.token, kPatronSessionTtl);
   });
 
   r.Add("POST", "/api/v1/staff/session", [&d](Request& req) -> awaitable<Response> {
@@ -66,14 +76,17 @@ void AddSessionRoutes(ApiRouter& r, ApiDeps& d) {
         d, req, "staff:" + username, [&](SqlTx& tx) { return LoadStaffCredential(tx, username); }, password);
     auto env = EnvOf(d);
     auto s = OrThrow(co_await Write(d.store, [&](SqlTx& tx) { return OpenStaffSession(tx, env, username, req.remote_ip); }));
-    co_return JsonResponse(201, json::object{{"token", s.token}, {"staff", ToJson(s.staff)}});
+    co_return WithWebSession(req, json::object{{"token", s.token}, {"staff", ToJson(s.staff)}}, s.token,
+                             kStaffSessionTtl);
   });
 
   r.Add("DELETE", "/api/v1/session", [&d](Request& req) -> awaitable<Response> {
     co_await Authenticated(d, req);
     auto token = BearerToken(req);
     co_await Write(d.store, [&](SqlTx& tx) { RevokeSession(tx, token); });
-    co_return NoContent();
+    auto res = NoContent();
+    res.headers.emplace_back("Set-Cookie", SessionCookie("", std::chrono::seconds(0)));
+    co_return res;
   });
 
   r.Add("GET", "/api/v1/me", [&d](Request& req) -> awaitable<Response> {
