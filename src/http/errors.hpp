@@ -6,6 +6,7 @@
 #pragma once
 #include <boost/json/fwd.hpp>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "domain/error.hpp"
