@@ -46,7 +46,8 @@ JsonObject PolicyJson(const PolicyView& p) {
                                          {"mobile", p.points.per_loan_mobile}}},
           {"daily_cap", p.points.daily_cap},
           {"monthly_cap", p.points.monthly_cap},
-          {"no_points_item_types", no_points}};
+          {"no_points_item_types", no_points},
+          {"backfill_second_person", p.backfill_second_person}};
 }
 
 }  // namespace
@@ -151,12 +152,22 @@ Result<StaffView> CreateStaff(SqlTx& tx, const Env& env, const Actor& actor, con
   return StaffView{StaffId(id), in.username, in.role, in.branch};
 }
 
-PolicyView LoadAllPolicy(SqlTx& tx) { return {repo::LoadPolicy(tx), LoadPointsPolicy(tx)}; }
+PolicyView LoadAllPolicy(SqlTx& tx) {
+  return {repo::LoadPolicy(tx), LoadPointsPolicy(tx),
+          repo::Setting(tx, "policy.backfill_second_person").value_or("1") != "0"};
+}
+
+namespace {
+void SaveAllPolicy(SqlTx& tx, const PolicyView& p) {
+  repo::SavePolicy(tx, p.library);
+  SavePointsPolicy(tx, p.points);
+  repo::PutSetting(tx, "policy.backfill_second_person", p.backfill_second_person ? "1" : "0");
+}
+}  // namespace
 
 void SeedPolicyIfEmpty(SqlTx& tx, const Env& env, const PolicyView& defaults) {
   if (repo::PolicySeeded(tx)) return;
-  repo::SavePolicy(tx, defaults.library);
-  SavePointsPolicy(tx, defaults.points);
+  SaveAllPolicy(tx, defaults);
   AppendAudit(tx, env.Now(), env.tz, {"system", "policy.seed", "policy", PolicyJson(defaults)});
 }
 
@@ -172,8 +183,7 @@ Result<PolicyView> UpdatePolicy(SqlTx& tx, const Env& env, const Actor& actor, c
       next.points.per_loan_kiosk < 0 || next.points.per_loan_mobile < 0)
     return Fail(DomainError::Invalid("points", "must be ≥ 0"));
   auto before = LoadAllPolicy(tx);
-  repo::SavePolicy(tx, next.library);
-  SavePointsPolicy(tx, next.points);
+  SaveAllPolicy(tx, next);
   AppendAudit(tx, env.Now(), env.tz,
               {actor.label, "policy.update", "policy", {{"before", PolicyJson(before)}, {"after", PolicyJson(next)}}});
   return LoadAllPolicy(tx);

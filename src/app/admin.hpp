@@ -53,6 +53,7 @@ struct StaffInput {
 struct PolicyView {
   LibraryPolicy library;
   PointsPolicy points;
+  bool backfill_second_person = true;  // 補登 credits only after a second staff member approves
 };
 PolicyView LoadAllPolicy(SqlTx& tx);
 // First start: writes the config file's defaults when the database has no policy yet.

@@ -9,6 +9,7 @@
 #include "app/crypto.hpp"
 #include "app/ledger.hpp"
 #include "app/notices.hpp"
+#include "app/prizes.hpp"
 #include "app/repo.hpp"
 
 namespace bookstamp {
@@ -128,6 +129,16 @@ std::optional<std::pair<BackfillView, std::pair<std::int64_t, std::string>>> Loa
   return std::make_pair(BackfillOf(*row), std::make_pair(row->OptInt(10).value_or(0), row->Text(11)));
 }
 
+// The ledger key of a registration's debit: the card's first registration for the event keeps the
+// documented key; a re-registration after a refund gets its own.
+std::string RegistrationKey(SqlTx& tx, EventId event, const CardNumber& card, std::int64_t registration) {
+  auto earlier = tx.QueryOne("SELECT COUNT(*) FROM registrations WHERE event_id = ? AND card = ? AND id < ?",
+                             {event.value(), card.value(), registration})
+                     ->Int(0);
+  return earlier == 0 ? fmt::format("registration:{}:{}", event.value(), card.value())
+                      : fmt::format("registration:{}:{}:{}", event.value(), card.value(), registration);
+}
+
 bool BackfillNeedsSecondPerson(SqlTx& tx) { return repo::Setting(tx, "policy.backfill_second_person").value_or("1") != "0"; }
 
 }  // namespace
@@ -240,7 +251,10 @@ Result<RegistrationView> RegisterForEvent(SqlTx& tx, const Env& env, const Actor
             .has_value();
     in.registrations = e->view.registrations;
   }
-  if (c) in.balance = BalanceOf(tx, card).balance;
+  if (c) {
+    ExpireRedemptionsOf(tx, env, card);  // an expired code's refund is spendable
+    in.balance = BalanceOf(tx, card).balance;
+  }
   if (auto ok = DecideRegister(in); !ok) return Fail(ok.error());
   auto now = env.Now();
   auto cost = e->view.event.registration_cost;
@@ -251,12 +265,7 @@ Result<RegistrationView> RegisterForEvent(SqlTx& tx, const Env& env, const Actor
                     ->Int(0);
   auto balance = BalanceOf(tx, card).balance;
   if (cost > 0) {
-    // The first registration keeps the documented key; a re-registration after a refund gets its own.
-    auto earlier = tx.QueryOne("SELECT COUNT(*) FROM registrations WHERE event_id = ? AND card = ? AND id < ?",
-                               {id.value(), card.value(), reg_id})
-                       ->Int(0);
-    auto key = earlier == 0 ? fmt::format("registration:{}:{}", id.value(), card.value())
-                            : fmt::format("registration:{}:{}:{}", id.value(), card.value(), reg_id);
+    auto key = RegistrationKey(tx, id, card, reg_id);
     auto debit = AppendLedger(tx, env, actor, {card, LedgerKind::kRegistration, -cost, key, std::nullopt, std::nullopt,
                                                e->view.event.branch});
     if (!debit) return Fail(debit.error());
@@ -285,10 +294,8 @@ Result<RegistrationView> CancelRegistration(SqlTx& tx, const Env& env, const Act
   tx.Exec("UPDATE registrations SET status = 'cancelled', cancelled_at = ? WHERE id = ?", {ToMillis(now), reg_id});
   auto balance = BalanceOf(tx, card).balance;
   if (cost > 0) {
-    auto debit = tx.QueryOne(
-        "SELECT id, source_key FROM ledger WHERE card = ? AND kind = 'registration' AND (source_key = ? OR source_key = ?)",
-        {card.value(), fmt::format("registration:{}:{}", id.value(), card.value()),
-         fmt::format("registration:{}:{}:{}", id.value(), card.value(), reg_id)});
+    auto debit = tx.QueryOne("SELECT id, source_key FROM ledger WHERE source_key = ?",
+                             {RegistrationKey(tx, id, card, reg_id)});
     auto refund = AppendLedger(tx, env, actor,
                                {card, LedgerKind::kRefund, cost, "refund:" + debit->Text(1), debit->Int(0),
                                 std::nullopt, e->view.event.branch});

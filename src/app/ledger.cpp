@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "app/audit.hpp"
+#include "app/prizes.hpp"
 #include "app/repo.hpp"
 
 namespace bookstamp {
@@ -29,6 +30,8 @@ Balance BalanceOf(SqlTx& tx, const CardNumber& card) {
 }
 
 Result<LedgerEntryResult> AppendLedger(SqlTx& tx, const Env& env, const Actor& actor, const LedgerEntryInput& in) {
+  // Refunds owed by expired codes come first (a refund itself is one of them: no recursion).
+  if (in.kind != LedgerKind::kRefund) ExpireRedemptionsOf(tx, env, in.card);
   auto before = BalanceOf(tx, in.card).balance;
   auto after = before + in.delta;
   if (after < 0)
@@ -91,6 +94,7 @@ void SavePointsPolicy(SqlTx& tx, const PointsPolicy& p) {
 
 PointsOutcome CreditLoan(SqlTx& tx, const Env& env, const Actor& actor, const Card& card, const CardPolicy& policy,
                          const Loan& loan, const Item& item) {
+  ExpireRedemptionsOf(tx, env, card.number);  // so the balance answered is the one the patron sees
   auto points_policy = LoadPointsPolicy(tx);
   auto today = env.tz.LocalDay(loan.checked_out_at);
   auto ymd = std::chrono::year_month_day(today);

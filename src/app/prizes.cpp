@@ -128,12 +128,13 @@ void CloseAndRefund(SqlTx& tx, const Env& env, const Actor& actor, const Redempt
               RedemptionNotice(prize_name, r.cost, refund->balance_after, r.id.value()));
 }
 
-// Expire every pending redemption whose time is up (lazily, before any redemption write).
-int ExpireDue(SqlTx& tx, const Env& env) {
+// Expire pending redemptions whose time is up (of one card, or all), lazily before writes.
+int ExpireDue(SqlTx& tx, const Env& env, const std::optional<CardNumber>& card = std::nullopt) {
   auto rows = tx.Query(fmt::format("SELECT {} FROM redemptions r JOIN prizes p ON p.id = r.prize_id WHERE "
-                                   "r.status = 'pending' AND r.expires_at <= ? ORDER BY r.id",
-                                   kRedemptionCols),
-                       {ToMillis(env.Now())});
+                                   "r.status = 'pending' AND r.expires_at <= ? {} ORDER BY r.id",
+                                   kRedemptionCols, card ? "AND r.card = ?" : ""),
+                       card ? std::vector<SqlValue>{ToMillis(env.Now()), card->value()}
+                            : std::vector<SqlValue>{ToMillis(env.Now())});
   int n = 0;
   for (const auto& row : rows) {
     auto l = RedemptionOf(row, env.Now());
@@ -438,6 +439,8 @@ Result<CurrentCode> CurrentRedemptionCode(SqlTx& tx, const Env& env, const CardN
 }
 
 int ExpireRedemptions(SqlTx& tx, const Env& env) { return ExpireDue(tx, env); }
+
+int ExpireRedemptionsOf(SqlTx& tx, const Env& env, const CardNumber& card) { return ExpireDue(tx, env, card); }
 
 std::int64_t PendingRedemptions(SqlTx& tx, const Env& env, const CardNumber& card) {
   return tx.QueryOne("SELECT COUNT(*) FROM redemptions WHERE card = ? AND status = 'pending' AND expires_at > ?",

@@ -106,6 +106,9 @@ struct CurrentCode {
 
 // Pending redemptions past their five minutes: expired, cost refunded, stock restored. Returns how many.
 int ExpireRedemptions(SqlTx& tx, const Env& env);
+// The same for one card: AppendLedger runs it first, so a refund that is due counts before any
+// other entry of the card is written (and the balance it answers is the one the patron sees).
+int ExpireRedemptionsOf(SqlTx& tx, const Env& env, const CardNumber& card);
 // Refunds still owed (expired but unswept) are counted as spendable by reads.
 std::int64_t PendingRedemptions(SqlTx& tx, const Env& env, const CardNumber& card);
 std::int64_t UnsweptRefunds(SqlTx& tx, const Env& env, const CardNumber& card);

@@ -17,6 +17,7 @@
 #include "app/circulation.hpp"
 #include "app/crypto.hpp"
 #include "app/ledger.hpp"
+#include "app/lottery.hpp"
 #include "app/prizes.hpp"
 #include "app/transparency.hpp"
 #include "cli/config.hpp"
@@ -220,6 +221,28 @@ int ReadOnly(const std::string& data, F fn) {
   return rc;
 }
 
+// Prints the commitments and the winners, recomputed from the published list, secret and public value.
+int LotteryVerify(const std::string& list_file, const std::string& secret_hex, const std::string& public_value,
+                  std::int64_t winners) {
+  std::ifstream in(list_file, std::ios::binary);
+  std::string list((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto secret = crypto::FromHex(secret_hex);
+  if (!secret) {
+    std::cerr << "--secret: not hex\n";
+    return 2;
+  }
+  auto tokens = ParseLotteryList(list);
+  if (LotteryListText(tokens) != list)
+    std::cout << "warning: the list is not in canonical form (sorted, LF after each line); its hash differs\n";
+  auto order = LotteryShuffle(tokens, LotterySeed(*secret, public_value));
+  std::cout << fmt::format("list sha256   {}\nsecret sha256 {}\nentries       {}\n", crypto::Sha256Hex(list),
+                           crypto::Sha256Hex(*secret), tokens.size());
+  for (std::int64_t i = 0; i < winners && i < static_cast<std::int64_t>(order.size()); ++i)
+    std::cout << fmt::format("{:>4}  {}\n", i + 1, order[i]);
+  std::cout << "(a winner disqualified at the check is replaced by the next line of the full order)\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -264,6 +287,17 @@ int main(int argc, char** argv) {
   auto* ledger_verify = ledger_cmd->add_subcommand("verify", "prove every balance equals its entries");
   ledger_verify->add_option("--data", data, "data directory")->required();
 
+  auto* lottery_cmd = app.add_subcommand("lottery", "verifiable lotteries");
+  lottery_cmd->require_subcommand(1);
+  std::string list_file, secret_hex, public_value;
+  std::int64_t winners = 0;
+  auto* lottery_verify = lottery_cmd->add_subcommand("verify", "recompute a published draw (docs/lottery.md)");
+  lottery_verify->add_option("--list", list_file, "the published list file")->required()->check(CLI::ExistingFile);
+  lottery_verify->add_option("--secret", secret_hex, "the revealed secret, hex")->required();
+  lottery_verify->add_option("--public", public_value, "the public value, as published");
+  lottery_verify->add_option("--winners", winners, "how many winners (sum of prize quantities)")->required()
+      ->check(CLI::NonNegativeNumber);
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (serve_cmd->parsed()) {
@@ -275,6 +309,7 @@ int main(int argc, char** argv) {
     }
     if (staff_add->parsed()) return StaffAdd(data, username, password, role, branch);
     if (demo_cmd->parsed()) return RunDemo(demo);
+    if (lottery_verify->parsed()) return LotteryVerify(list_file, secret_hex, public_value, winners);
     if (audit_verify->parsed())
       return ReadOnly(data, [](SqlTx& tx) {
         auto v = VerifyAudit(tx);

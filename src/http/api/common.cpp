@@ -229,7 +229,8 @@ json::object ToJson(const PolicyView& p) {
                                                   {"mobile", p.points.per_loan_mobile}}},
                         {"daily_cap", p.points.daily_cap},
                         {"monthly_cap", p.points.monthly_cap},
-                        {"no_points_item_types", no_points}}}};
+                        {"no_points_item_types", no_points}}},
+          {"backfill_second_person", p.backfill_second_person}};
 }
 
 }  // namespace bookstamp::http

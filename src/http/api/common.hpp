@@ -74,5 +74,6 @@ void AddAdminRoutes(ApiRouter& r, ApiDeps& d);
 void AddPassbookRoutes(ApiRouter& r, ApiDeps& d);
 void AddTransparencyRoutes(ApiRouter& r, ApiDeps& d);
 void AddCardRoutes(ApiRouter& r, ApiDeps& d);
+void AddLotteryRoutes(ApiRouter& r, ApiDeps& d);
 
 }  // namespace bookstamp::http

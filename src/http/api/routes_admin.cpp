@@ -52,6 +52,7 @@ PolicyView PatchPolicy(PolicyView p, const json::object& body) {
       if (auto e = OptionalBool(o, "earns_points")) c.earns_points = *e;
     }
   }
+  if (auto b = OptionalBool(body, "backfill_second_person")) p.backfill_second_person = *b;
   p.library.pickup_days = IntIn(body, "pickup_days", p.library.pickup_days, 1, 365);
   p.library.no_show_limit = IntIn(body, "no_show_limit", p.library.no_show_limit, 1, 100);
   p.library.no_show_window_days = IntIn(body, "no_show_window_days", p.library.no_show_window_days, 1, 3650);
@@ -268,6 +269,7 @@ void AddApiRoutes(Router& router, ApiDeps& deps) {
   AddPassbookRoutes(r, deps);
   AddTransparencyRoutes(r, deps);
   AddCardRoutes(r, deps);
+  AddLotteryRoutes(r, deps);
 }
 
 }  // namespace bookstamp::http

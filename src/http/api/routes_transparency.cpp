@@ -3,6 +3,7 @@
 
 #include "app/audit.hpp"
 #include "app/authz.hpp"
+#include "app/lottery.hpp"
 #include "app/transparency.hpp"
 #include "http/api/common.hpp"
 
@@ -18,7 +19,32 @@ json::object CheckpointJson(const Checkpoint& c) {
 void AddTransparencyRoutes(ApiRouter& r, ApiDeps& d) {
   r.Add("GET", "/api/v1/transparency", [&d](Request&) -> awaitable<Response> {
     auto env = EnvOf(d);
-    auto t = co_await Read(d.store, [&](SqlTx& tx) { return LoadTransparency(tx, env); });
+    auto [t, lotteries] = co_await Read(d.store, [&](SqlTx& tx) {
+      return std::make_pair(LoadTransparency(tx, env), ListLotteries(tx, false));
+    });
+    json::array proofs;
+    for (const auto& l : lotteries) {
+      if (l.status == "defined") continue;
+      auto opt = [](const std::optional<std::string>& v) { return v ? json::value(*v) : json::value(nullptr); };
+      json::array winners;
+      for (const auto& r : l.results)
+        winners.push_back(json::object{{"token", r.token},
+                                       {"status", r.status},
+                                       {"reason", opt(r.reason)},
+                                       {"prize", r.prize_position ? json::value(l.prizes.at(*r.prize_position).name)
+                                                                  : json::value(nullptr)}});
+      proofs.push_back(json::object{{"id", l.id},
+                                    {"title", l.title},
+                                    {"status", l.status},
+                                    {"entries", l.entries},
+                                    {"list_url", fmt::format("/api/v1/lotteries/{}/list", l.id)},
+                                    {"list_sha256", opt(l.list_hash)},
+                                    {"secret_sha256", opt(l.secret_hash)},
+                                    {"public_value_name", l.public_value_name},
+                                    {"public_value", opt(l.public_value)},
+                                    {"secret", opt(l.secret)},
+                                    {"results", winners}});
+    }
     json::array branches;
     for (const auto& b : t.branches) {
       json::array prizes;
@@ -44,7 +70,7 @@ void AddTransparencyRoutes(ApiRouter& r, ApiDeps& d) {
                           {"audit", json::object{{"entries", t.audit_entries},
                                                  {"head", t.audit_head},
                                                  {"checkpoints", checkpoints}}},
-                          {"lotteries", json::array{}},
+                          {"lotteries", proofs},
                           {"generated_at", d.tz.Rfc3339(d.clock.Now())}});
     res.headers.emplace_back("Cache-Control", "public, max-age=10");
     co_return res;
