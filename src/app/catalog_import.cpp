@@ -88,8 +88,8 @@ constexpr const char* kBibColumns =
     "title_vernacular, author_vernacular, publisher_vernacular";
 
 std::vector<SqlValue> Values(const BibColumns& c) {
-  return {c.title,    c.author,   c.publisher, c.isbn, c.isbns, c.class_no, c.subjects,
-          c.series,   c.language, SqlOpt(c.year), SqlOpt(c.cover_url), c.title_v, c.author_v, c.publisher_v};
+  return {c.title,    c.author,       c.publisher,         c.isbn,    c.isbns,    c.class_no,   c.subjects, c.series,
+          c.language, SqlOpt(c.year), SqlOpt(c.cover_url), c.title_v, c.author_v, c.publisher_v};
 }
 
 BibColumns ColumnsFromRow(const SqlRow& r, std::size_t at) {
@@ -139,9 +139,8 @@ void UpsertItems(SqlTx& tx, const Env& env, const Actor& actor, const CatalogImp
       continue;
     }
     std::string type = it.item_type.empty() || it.item_type.size() > 32 ? std::string("book") : it.item_type;
-    auto existing =
-        tx.QueryOne("SELECT id, bib_id, branch, loanable, item_type, call_number FROM items WHERE barcode = ?",
-                    {it.barcode});
+    auto existing = tx.QueryOne(
+        "SELECT id, bib_id, branch, loanable, item_type, call_number FROM items WHERE barcode = ?", {it.barcode});
     if (!existing) {
       tx.Exec(
           "INSERT INTO items(barcode, bib_id, branch, loanable, item_type, call_number, created_at) "
@@ -196,8 +195,8 @@ std::optional<BibId> UpsertCatalogRecord(SqlTx& tx, const Env& env, const Actor&
   auto cols = ColumnsOf(record);
   std::optional<std::int64_t> id;
   if (!record.record_key.empty()) {
-    auto row = tx.QueryOne(fmt::format("SELECT id, {} FROM bibs WHERE record_key = ?", kBibColumns),
-                           {record.record_key});
+    auto row =
+        tx.QueryOne(fmt::format("SELECT id, {} FROM bibs WHERE record_key = ?", kBibColumns), {record.record_key});
     if (row) {
       id = row->Int(0);
       if (ColumnsFromRow(*row, 1) == cols) {
@@ -220,11 +219,12 @@ std::optional<BibId> UpsertCatalogRecord(SqlTx& tx, const Env& env, const Actor&
     values.push_back(record.record_key.empty() ? SqlValue(nullptr) : SqlValue(record.record_key));
     values.push_back(now);
     values.push_back(now);
-    id = tx.QueryOne(fmt::format("INSERT INTO bibs({}, record_key, created_at, updated_at) "
-                                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-                                 kBibColumns),
-                     values)
-             ->Int(0);
+    id = tx.Query(fmt::format("INSERT INTO bibs({}, record_key, created_at, updated_at) "
+                              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                              kBibColumns),
+                  values)
+             .front()
+             .Int(0);
     ++summary.bibs_created;
   }
   UpsertItems(tx, env, actor, options, *id, record.bib.items, now, summary);

@@ -23,14 +23,14 @@ namespace bookstamp {
 
 // One bibliographic record with its copies, as a source delivers it.
 struct CatalogRecord {
-  std::string position;    // where it came from, for reports: "uva.mrc record 12 (byte 4567)"
+  std::string position;  // where it came from, for reports: "uva.mrc record 12 (byte 4567)"
   // Matches re-imports: "(OCoLC)12345" (MARC 003 + 001), "isbn:9780306406157", or "h:<hash>".
   std::string record_key;
-  BibInput bib;            // items: the copies; their `branch` is the source's code (see options)
+  BibInput bib;                    // items: the copies; their `branch` is the source's code (see options)
   std::vector<std::string> isbns;  // every ISBN of the record, cleaned (app/isbn.hpp)
   std::vector<std::string> subjects;
   std::vector<std::string> series;
-  std::string language;    // MARC code ("chi", "eng"); empty when unknown
+  std::string language;  // MARC code ("chi", "eng"); empty when unknown
   std::optional<std::string> cover_url;
   std::string title_vernacular, author_vernacular, publisher_vernacular;  // MARC 880
 };

@@ -216,6 +216,72 @@ Result<CheckoutResult> CheckOut(SqlTx& tx, const Env& env, const Actor& actor, c
   return result;
 }
 
+Result<OfflineCheckoutResult> CheckOutOffline(SqlTx& tx, const Env& env, const Actor& actor,
+                                              const CheckoutRequest& req) {
+  if (actor.IsStaff())
+    if (auto ok = Authorize(actor, Permission::kCirculation, req.branch); !ok) return Fail(ok.error());
+  auto branch = repo::FindBranch(tx, req.branch);
+  if (!branch) return Fail(ErrorCode::kBranchNotFound);
+  auto card = repo::FindCard(tx, req.card);
+  if (!card) return Fail(ErrorCode::kCardNotFound);
+  auto item = repo::FindItem(tx, req.item_barcode);
+  if (!item) return Fail(ErrorCode::kItemNotFound);
+  if (repo::FindOpenLoanOfItem(tx, item->id)) return Fail(ErrorCode::kItemOnLoan);
+  auto policy = repo::LoadPolicy(tx);
+  auto today = env.Today();
+
+  CheckoutInput in;
+  in.branch = &*branch;
+  in.channel = req.channel;
+  in.today = today;
+  in.card = &*card;
+  in.policy = policy.For(card->type);
+  in.card_open_loans = repo::OpenLoansOfCard(tx, card->number);
+  in.item = &*item;
+  auto trapped = repo::TrappedHoldOfItem(tx, item->id);
+  if (trapped && ExpireIfDue(tx, env, *trapped, policy)) trapped = repo::TrappedHoldOfItem(tx, item->id);
+  in.item_trapped_for = trapped;
+  in.own_hold_on_title = repo::ActiveHoldOf(tx, card->number, item->bib);
+  auto decision = DecideCheckout(in);
+  if (decision) {
+    // Allowed: exactly an ordinary checkout (hold fulfilment, points).
+    auto r = CheckOut(tx, env, actor, req);
+    if (!r) return Fail(r.error());
+    return OfflineCheckoutResult{std::move(*r), std::nullopt};
+  }
+
+  auto reason = decision.error().code;
+  auto now = env.Now();
+  Loan loan;
+  loan.card = card->number;
+  loan.item = item->id;
+  loan.bib = item->bib;
+  loan.branch = branch->code;
+  loan.channel = req.channel;
+  loan.checked_out_at = now;
+  loan.due_on = DueDate(today, in.policy.loan_days, branch->calendar);
+  auto row = tx.QueryOne(
+      "INSERT INTO loans(card, item_id, bib_id, branch, channel, checked_out_at, checkout_day, due_on, review_reason) "
+      "VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+      {loan.card.value(), loan.item.value(), loan.bib.value(), loan.branch.value(),
+       std::string(ToString(loan.channel)), ToMillis(now), FormatDate(today), FormatDate(loan.due_on),
+       std::string(ToString(reason))});
+  loan.id = LoanId(row->Int(0));
+  auto details = LoanDetails(loan);
+  details["offline"] = true;
+  details["review_reason"] = std::string(ToString(reason));
+  AppendAudit(tx, now, env.tz,
+              {actor.label, "circulation.checkout_offline", fmt::format("loan:{}", loan.id.value()), details});
+
+  OfflineCheckoutResult result;
+  result.review_reason = reason;
+  // The rules refused it: no points, and the refusal is the reason.
+  result.checkout.points.reason = reason;
+  result.checkout.points.balance = BalanceOf(tx, card->number).balance;
+  result.checkout.loan = LoanViewOf(tx, env, loan, &*card, &in.policy);
+  return result;
+}
+
 Result<CheckinResult> CheckIn(SqlTx& tx, const Env& env, const Actor& actor, const ItemBarcode& barcode,
                               const BranchCode& branch_code) {
   if (auto ok = Authorize(actor, Permission::kCirculation, branch_code); !ok) return Fail(ok.error());
@@ -407,6 +473,32 @@ Result<CardStatusView> CardStatusOf(SqlTx& tx, const Env& env, const CardNumber&
     no_shows.push_back(*h.pickup_by);
   }
   return CardStatusView{card->status, StandingOf(*card, today)};
+}
+
+std::optional<std::string> CardHolderName(SqlTx& tx, const CardNumber& card) {
+  auto row = tx.QueryOne("SELECT p.name FROM cards c JOIN patrons p ON p.id = c.patron_id WHERE c.number = ?",
+                         {card.value()});
+  if (!row) return std::nullopt;
+  return row->Text(0);
+}
+
+Result<ItemStatusView> ItemStatusOf(SqlTx& tx, const Env& env, const ItemBarcode& barcode) {
+  auto item = repo::FindItem(tx, barcode);
+  if (!item) return Fail(ErrorCode::kItemNotFound);
+  ItemStatusView v;
+  v.barcode = item->barcode;
+  v.title = TitleOf(tx, item->bib);
+  v.branch = item->branch;
+  v.item_type = item->item_type;
+  v.loanable = item->loanable;
+  if (auto loan = repo::FindOpenLoanOfItem(tx, item->id)) v.loan = LoanViewOf(tx, env, *loan, nullptr, nullptr);
+  if (auto hold = repo::TrappedHoldOfItem(tx, item->id)) {
+    auto view = ViewOf(tx, env, *hold);
+    if (view.status == HoldStatus::kReady || view.status == HoldStatus::kInTransit) v.trapped_for = view;
+  }
+  v.waiting_holds = static_cast<int>(
+      tx.QueryOne("SELECT COUNT(*) FROM holds WHERE bib_id = ? AND status = 'waiting'", {item->bib.value()})->Int(0));
+  return v;
 }
 
 int ExpireReadyHolds(SqlTx& tx, const Env& env) {

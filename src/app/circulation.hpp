@@ -57,6 +57,17 @@ struct CheckoutResult {
 [[nodiscard]] Result<CheckoutResult> CheckOut(SqlTx& tx, const Env& env, const Actor& actor,
                                               const CheckoutRequest& req);
 
+// A kiosk replaying a checkout it did offline (SIP2 no-block Y): the loan is recorded even where
+// DecideCheckout refuses it, flagged for staff review (loans.review_reason), and earns points only
+// where the rules allowed the checkout. Still refused: unknown card, item or branch, and an item
+// already on an open loan (ITEM_ON_LOAN: one open loan per item).
+struct OfflineCheckoutResult {
+  CheckoutResult checkout;
+  std::optional<ErrorCode> review_reason;  // the rule the checkout broke; null when it was allowed
+};
+[[nodiscard]] Result<OfflineCheckoutResult> CheckOutOffline(SqlTx& tx, const Env& env, const Actor& actor,
+                                                            const CheckoutRequest& req);
+
 struct CheckinResult {
   std::optional<LoanView> loan;  // null when the item was not on loan
   int overdue_days = 0;
@@ -87,6 +98,22 @@ struct CardStatusView {
   CardStanding standing;
 };
 [[nodiscard]] Result<CardStatusView> CardStatusOf(SqlTx& tx, const Env& env, const CardNumber& card);
+
+// The card holder's name (kiosk greeting); nullopt when the card does not exist.
+std::optional<std::string> CardHolderName(SqlTx& tx, const CardNumber& card);
+
+// One copy as a kiosk describes it (SIP2 item information).
+struct ItemStatusView {
+  ItemBarcode barcode;
+  std::string title;
+  BranchCode branch;                 // where the copy is
+  std::string item_type;
+  bool loanable = true;
+  std::optional<LoanView> loan;      // the open loan
+  std::optional<HoldView> trapped_for;  // the hold the copy is trapped for
+  int waiting_holds = 0;             // on the title
+};
+[[nodiscard]] Result<ItemStatusView> ItemStatusOf(SqlTx& tx, const Env& env, const ItemBarcode& barcode);
 
 // Expires ready holds past their pickup date (no-shows), passing each copy on. Returns how many.
 int ExpireReadyHolds(SqlTx& tx, const Env& env);

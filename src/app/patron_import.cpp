@@ -116,7 +116,8 @@ PatronCsv ParsePatronCsv(std::string_view text, std::string_view source_name) {
   std::size_t width = kColumns.size();
   if (!rows.empty()) {
     std::map<std::string, int> header;
-    for (std::size_t i = 0; i < rows[0].fields.size(); ++i) header[Lower(Trim(rows[0].fields[i]))] = static_cast<int>(i);
+    for (std::size_t i = 0; i < rows[0].fields.size(); ++i)
+      header[Lower(Trim(rows[0].fields[i]))] = static_cast<int>(i);
     if (header.contains("card") && header.contains("name")) {
       first = 1;
       width = rows[0].fields.size();
@@ -236,8 +237,12 @@ Result<void> PatronImporter::Import(const std::vector<PatronRow>& rows, const Pa
 void PatronImporter::Finish(const std::vector<std::string>& sources) {
   JsonArray names;
   for (const auto& s : sources) names.push_back(s);
-  JsonObject details{{"sources", names},           {"rows", summary_.rows},       {"created", summary_.created},
-                     {"updated", summary_.updated}, {"unchanged", summary_.unchanged}, {"refused", summary_.refused}};
+  JsonObject details{{"sources", names},
+                     {"rows", summary_.rows},
+                     {"created", summary_.created},
+                     {"updated", summary_.updated},
+                     {"unchanged", summary_.unchanged},
+                     {"refused", summary_.refused}};
   store_.Write([&](SqlTx& tx) {
     AppendAudit(tx, env_.Now(), env_.tz, {actor_.label, "patron.import", "patrons", details});
     return TxOutcome::kCommit;

@@ -48,6 +48,14 @@ void InChunks(const std::vector<BibId>& ids, F fn) {
 
 std::string PlaceholderCoverPath(BibId id) { return fmt::format("/api/v1/bibs/{}/cover", id.value()); }
 
+Result<CoverText> CoverTextOf(SqlTx& tx, BibId id) {
+  auto row =
+      tx.QueryOne("SELECT title, author, title_vernacular, author_vernacular FROM bibs WHERE id = ?", {id.value()});
+  if (!row) return Fail(ErrorCode::kBibNotFound);
+  return CoverText{row->Text(2).empty() ? row->Text(0) : row->Text(2),
+                   row->Text(3).empty() ? row->Text(1) : row->Text(3)};
+}
+
 std::map<BibId, Holdings> LoadHoldings(SqlTx& tx, const Env& env, const std::vector<BibId>& ids) {
   std::map<BibId, Holdings> out;
   auto today = repo::DateValue(env.Today());
@@ -87,6 +95,12 @@ Result<SearchPage> SearchCatalog(SqlTx& tx, const Env& env, CatalogIndex& index,
   if (q.year_from && q.year_to && *q.year_from > *q.year_to) return Fail(DomainError::Invalid("year", "from > to"));
 
   CatalogQuery query = q;
+  // Blank text is no text: "  " asks for nothing in particular.
+  for (auto* text :
+       {&query.q, &query.title, &query.author, &query.isbn, &query.class_no, &query.branch, &query.language}) {
+    auto b = text->find_first_not_of(" \t\r\n");
+    *text = b == std::string::npos ? std::string() : text->substr(b, text->find_last_not_of(" \t\r\n") - b + 1);
+  }
   query.offset = static_cast<std::size_t>(request.page - 1) * static_cast<std::size_t>(request.per_page);
   query.limit = static_cast<std::size_t>(request.per_page);
   auto found = index.Search(query);
@@ -164,8 +178,9 @@ std::vector<IndexedBib> LoadIndexedBibs(SqlTx& tx, const std::vector<BibId>& ids
       at[b.id.value()] = out.size();
       out.push_back(std::move(b));
     }
-    auto sql_items = fmt::format("SELECT DISTINCT bib_id, branch FROM items WHERE bib_id IN ({}) ORDER BY bib_id, branch",
-                                 Placeholders(chunk.size()));
+    auto sql_items =
+        fmt::format("SELECT DISTINCT bib_id, branch FROM items WHERE bib_id IN ({}) ORDER BY bib_id, branch",
+                    Placeholders(chunk.size()));
     for (const auto& r : tx.Query(sql_items, chunk))
       if (auto it = at.find(r.Int(0)); it != at.end()) out[it->second].branches.push_back(r.Text(1));
   });

@@ -74,6 +74,13 @@ std::map<BibId, Holdings> LoadHoldings(SqlTx& tx, const Env& env, const std::vec
 // "/api/v1/bibs/42/cover": the generated cover of a record that has none of its own.
 std::string PlaceholderCoverPath(BibId id);
 
+// What a generated cover shows: title and author, in the original script when the record has it
+// (紅樓夢 reads better on a cover than Hong lou meng). BIB_NOT_FOUND when there is no such record.
+struct CoverText {
+  std::string title, author;
+};
+[[nodiscard]] Result<CoverText> CoverTextOf(SqlTx& tx, BibId id);
+
 // ---- indexing
 
 // The index's view of these records (absent ids: the record is gone).

@@ -1,6 +1,8 @@
 // TOML config parsing with toml++.
 #include "cli/config.hpp"
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include <toml++/toml.h>
@@ -65,6 +67,77 @@ Config LoadConfig(const std::string& path) {
         pts.no_points_item_types.insert(*s);
       }
     }
+  }
+  if (auto* t = root["smtp"].as_table()) {
+    notify::SmtpConfig smtp;
+    auto text = [&](const char* key, std::string& out) {
+      if (auto node = (*t)[key]) {
+        auto v = node.value<std::string>();
+        if (!v) throw std::runtime_error(fmt::format("smtp.{} must be a string", key));
+        out = *v;
+      }
+    };
+    text("host", smtp.host);
+    text("tls", smtp.tls);
+    text("username", smtp.username);
+    text("password", smtp.password);
+    text("from", smtp.from);
+    text("from_name", smtp.from_name);
+    ReadInt(*t, "port", smtp.port, "smtp");
+    ReadInt(*t, "timeout_seconds", smtp.timeout_seconds, "smtp");
+    if (smtp.tls != "none" && smtp.tls != "starttls" && smtp.tls != "tls")
+      throw std::runtime_error("smtp.tls must be none, starttls or tls");
+    if (smtp.from.empty() || smtp.from.find('@') == std::string::npos)
+      throw std::runtime_error("smtp.from must be an e-mail address");
+    if (smtp.port <= 0 || smtp.port > 65535) throw std::runtime_error("smtp.port must be 1-65535");
+    int base = 30, max = 3600, lease = 300, poll_ms = 5000;
+    ReadInt(*t, "retry_base_seconds", base, "smtp");
+    ReadInt(*t, "retry_max_seconds", max, "smtp");
+    ReadInt(*t, "lease_seconds", lease, "smtp");
+    ReadInt(*t, "poll_ms", poll_ms, "smtp");
+    if (base < 1 || max < base) throw std::runtime_error("smtp.retry_base_seconds must be >= 1 and <= retry_max_seconds");
+    if (lease <= smtp.timeout_seconds) throw std::runtime_error("smtp.lease_seconds must exceed smtp.timeout_seconds");
+    c.mail_retry_base = std::chrono::seconds(base);
+    c.mail_retry_max = std::chrono::seconds(max);
+    c.mail_lease = std::chrono::seconds(lease);
+    c.mail_poll = std::chrono::milliseconds(std::max(poll_ms, 50));
+    c.smtp = std::move(smtp);
+  }
+  if (auto* accounts = root["sip2"]["accounts"].as_array()) {
+    for (std::size_t i = 0; i < accounts->size(); ++i) {
+      auto where = fmt::format("sip2.accounts[{}]", i);
+      auto* t = (*accounts)[i].as_table();
+      if (!t) throw std::runtime_error(where + " must be a table");
+      Sip2AccountConfig a;
+      auto text = [&](const char* key, std::string& out, bool required) {
+        auto node = (*t)[key];
+        if (!node) {
+          if (required) throw std::runtime_error(fmt::format("{}.{} is required", where, key));
+          return;
+        }
+        auto v = node.value<std::string>();
+        if (!v || v->empty()) throw std::runtime_error(fmt::format("{}.{} must be a non-empty string", where, key));
+        out = *v;
+      };
+      text("username", a.username, true);
+      text("password", a.password, true);
+      text("branch", a.branch, true);
+      text("charset", a.charset, false);
+      for (auto& ch : a.charset) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (a.charset == "utf8") a.charset = "utf-8";
+      if (a.charset != "utf-8" && a.charset != "cp850")
+        throw std::runtime_error(where + ".charset must be \"utf-8\" or \"cp850\"");
+      if (auto node = (*t)["error_detection"]) {
+        auto v = node.value<bool>();
+        if (!v) throw std::runtime_error(where + ".error_detection must be true or false");
+        a.error_detection = *v;
+      }
+      for (const auto& other : c.sip2_accounts)
+        if (other.username == a.username) throw std::runtime_error(where + ".username is repeated");
+      c.sip2_accounts.push_back(std::move(a));
+    }
+  } else if (root["sip2"]["accounts"]) {
+    throw std::runtime_error("sip2.accounts must be an array of tables ([[sip2.accounts]])");
   }
   return c;
 }

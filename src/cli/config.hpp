@@ -1,14 +1,35 @@
 // The TOML configuration file (--config): time zone, policy defaults, and later SMTP and SIP2.
 #pragma once
+#include <chrono>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "app/admin.hpp"
+#include "notify/smtp_mailer.hpp"
 
 namespace bookstamp {
+
+// [[sip2.accounts]]: one kiosk login (API.md "SIP2 accounts (config)", docs/sip2.md).
+struct Sip2AccountConfig {
+  std::string username;          // 93 CN
+  std::string password;          // 93 CO
+  std::string branch;            // the branch the kiosk stands in (also AO)
+  std::string charset = "utf-8";  // "utf-8" or "cp850"
+  bool error_detection = false;  // AY/AZ checksums on answers
+};
 
 struct Config {
   std::string timezone = "Asia/Taipei";
   PolicyView policy_defaults;  // seeded into the database on first start
+  // [smtp]: present only when the section is; then `bookstamp serve` runs the mail dispatcher.
+  std::optional<notify::SmtpConfig> smtp;
+  // [smtp] retry_base_seconds, retry_max_seconds, lease_seconds, poll_ms: the dispatcher's pace.
+  std::chrono::milliseconds mail_retry_base = std::chrono::seconds(30);
+  std::chrono::milliseconds mail_retry_max = std::chrono::hours(1);
+  std::chrono::milliseconds mail_lease = std::chrono::minutes(5);
+  std::chrono::milliseconds mail_poll = std::chrono::seconds(5);
+  std::vector<Sip2AccountConfig> sip2_accounts;
 };
 
 // Reads the file; throws std::runtime_error naming the key at fault.

@@ -666,20 +666,25 @@ std::vector<BibInput> GenerateCatalog(Rng& rng, int chinese, int english, int ma
     titles.insert(d.title);
     add(d, std::min(f.year, max_year));
   }
+  // The word lists run out eventually: prefer new titles, then allow a new edition, then a repeat
+  // (different books do share titles).
+  auto fresh = [&, misses = 0](Draft& d) mutable {
+    bool is_new = titles.insert(d.title).second;
+    if (!is_new && rng.Chance(0.1) && titles.insert(d.title + "（新版）").second) {
+      d.title += "（新版）";
+      is_new = true;
+    }
+    if (!is_new && ++misses < 50) return false;
+    misses = 0;
+    return true;
+  };
   while (static_cast<int>(out.size()) < chinese) {
     Draft d = categories[rng.Weighted(category_weights)].make(rng);
-    // A repeated title is a new edition now and then, a retry otherwise.
-    if (titles.contains(d.title)) {
-      if (!rng.Chance(0.1)) continue;
-      d.title += "（新版）";
-      if (!titles.insert(d.title).second) continue;
-    }
-    titles.insert(d.title);
-    add(d, Year(rng, d.oldest, max_year));
+    if (fresh(d)) add(d, Year(rng, d.oldest, max_year));
   }
   for (int made = 0; made < english;) {
     Draft d = English(rng);
-    if (!titles.insert(d.title).second) continue;
+    if (!fresh(d)) continue;
     add(d, Year(rng, 1990, max_year));
     ++made;
   }

@@ -19,11 +19,19 @@
 #include "app/ledger.hpp"
 #include "app/lottery.hpp"
 #include "app/prizes.hpp"
+#include "app/reminders.hpp"
+#include "app/search.hpp"
 #include "app/transparency.hpp"
 #include "cli/config.hpp"
 #include "cli/demo.hpp"
+#include "cli/import.hpp"
 #include "http/api/api.hpp"
 #include "http/server.hpp"
+#include "notify/dispatcher.hpp"
+#include "notify/mime.hpp"
+#include "notify/smtp_mailer.hpp"
+#include "search/xapian_catalog_index.hpp"
+#include "sip2/server.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace fs = std::filesystem;
@@ -35,6 +43,7 @@ struct DataDir {
   fs::path root;
   fs::path db() const { return root / "bookstamp.db"; }
   fs::path secret() const { return root / "secret.key"; }
+  fs::path search() const { return root / "search"; }
 };
 
 // The server key signs rotating codes; made on first start, readable by the owner only.
@@ -55,6 +64,14 @@ std::string CheckpointSeed(const DataDir& dir) {
   std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (key.size() != 32) throw std::runtime_error(dir.secret().string() + " must hold 32 bytes");
   return crypto::HmacSha256(key, "bookstamp audit checkpoint ed25519 seed");
+}
+
+// The server key itself (32 bytes), for keyed derivations such as notice Message-IDs.
+std::string ServerKey(const DataDir& dir) {
+  std::ifstream in(dir.secret(), std::ios::binary);
+  std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (key.size() != 32) throw std::runtime_error(dir.secret().string() + " must hold 32 bytes");
+  return key;
 }
 
 std::unique_ptr<SqliteStore> OpenData(const DataDir& dir, const Config& config, const Clock& clock,
@@ -123,7 +140,10 @@ int Serve(const ServeOptions& o, const char* argv0) {
 
   auto store = OpenData(DataDir{o.data}, config, clock, tz);
   boost::asio::thread_pool slow_pool(2);
-  http::ApiDeps deps{*store, clock, tz, o.test_clock ? &test_clock : nullptr, &slow_pool};
+  // The catalog index follows the catalog_changes journal within a second (ARCHITECTURE.md "Search index").
+  search::XapianCatalogIndex catalog_index(DataDir{o.data}.search());
+  CatalogIndexer indexer(*store, catalog_index, [](const std::string& e) { spdlog::error("search indexer: {}", e); });
+  http::ApiDeps deps{*store, clock, tz, o.test_clock ? &test_clock : nullptr, &slow_pool, &catalog_index};
   http::Router router;
   http::AddApiRoutes(router, deps);
   http::ServerOptions options;
@@ -135,6 +155,25 @@ int Serve(const ServeOptions& o, const char* argv0) {
   std::cout << fmt::format("bookstamp listening on http://{}:{}", host, bound) << std::endl;
   if (o.test_clock) spdlog::warn("--test-clock is on: PUT /api/v1/test/clock moves time. Never in production.");
 
+  // SIP2 (--sip2, docs/sip2.md): its own io_context and thread; stopped before the store closes.
+  std::unique_ptr<sip2::Deps> sip2_deps;
+  std::unique_ptr<sip2::Server> sip2_server;
+  if (!o.sip2.empty()) {
+    auto [sip2_host, sip2_port] = ParseListen(o.sip2);
+    std::vector<sip2::Account> accounts;
+    for (const auto& a : config.sip2_accounts)
+      accounts.push_back({a.username, a.password, a.branch,
+                          a.charset == "cp850" ? sip2::Charset::kCp850 : sip2::Charset::kUtf8, a.error_detection});
+    if (accounts.empty()) spdlog::warn("--sip2 without [[sip2.accounts]] in the config: no kiosk can log in");
+    sip2_deps = std::make_unique<sip2::Deps>(sip2::Deps{*store, clock, tz, slow_pool, std::move(accounts)});
+    sip2::ServerOptions sip2_options;
+    sip2_options.host = sip2_host;
+    sip2_options.port = sip2_port;
+    sip2_server = std::make_unique<sip2::Server>(sip2_options, *sip2_deps);
+    auto sip2_bound = sip2_server->Start();
+    std::cout << fmt::format("bookstamp SIP2 listening on {}:{}", sip2_host, sip2_bound) << std::endl;
+  }
+
   // Sweeper: expired holds (no-shows), expired redemption codes (refund, stock back), and keys
   // and sessions past their time. Reads already treat expired things as expired meanwhile.
   std::mutex mu;
@@ -143,6 +182,8 @@ int Serve(const ServeOptions& o, const char* argv0) {
   auto checkpoint_seed = CheckpointSeed(DataDir{o.data});
   std::thread sweeper([&] {
     Env env{clock, tz};
+    std::optional<Date> reminders_day;
+    Instant reminders_at{};
     std::unique_lock lock(mu);
     while (!cv.wait_for(lock, std::chrono::seconds(10), [&] { return stopping; })) {
       lock.unlock();
@@ -156,12 +197,52 @@ int Serve(const ServeOptions& o, const char* argv0) {
           SignCheckpointIfDue(tx, env, checkpoint_seed);
           return TxOutcome::kCommit;
         });
+        // Reminders and the daily digest (their own transaction): at once on a new local day, else
+        // every 5 minutes.
+        if (!reminders_day || *reminders_day != env.Today() || env.Now() - reminders_at >= std::chrono::minutes(5)) {
+          store->Write([&](SqlTx& tx) {
+            QueueReminders(tx, env);
+            return TxOutcome::kCommit;
+          });
+          reminders_day = env.Today();
+          reminders_at = env.Now();
+        }
       } catch (const std::exception& e) {
         spdlog::error("sweeper: {}", e.what());
       }
       lock.lock();
     }
   });
+
+  // Outbox: the mail dispatcher, when [smtp] is configured (ARCHITECTURE.md "Outbox").
+  std::unique_ptr<notify::SmtpMailer> mailer;
+  std::unique_ptr<notify::Dispatcher> dispatcher;
+  std::thread mail_thread;
+  if (config.smtp) {
+    mailer = std::make_unique<notify::SmtpMailer>(*config.smtp, clock);
+    notify::DispatcherOptions dispatch;
+    dispatch.server_key = ServerKey(DataDir{o.data});
+    dispatch.message_id_domain = notify::AddressDomain(config.smtp->from);
+    dispatch.retry_base = config.mail_retry_base;
+    dispatch.retry_max = config.mail_retry_max;
+    dispatch.lease = config.mail_lease;
+    dispatcher = std::make_unique<notify::Dispatcher>(*store, clock, *mailer, dispatch);
+    spdlog::info("mail: sending notices through {}:{} ({})", config.smtp->host, config.smtp->port, config.smtp->tls);
+    mail_thread = std::thread([&] {
+      std::unique_lock lock(mu);
+      while (!cv.wait_for(lock, config.mail_poll, [&] { return stopping; })) {
+        lock.unlock();
+        try {
+          // Drain what is due before waiting again.
+          while (dispatcher->RunOnce() > 0) {
+          }
+        } catch (const std::exception& e) {
+          spdlog::error("mail dispatcher: {}", e.what());
+        }
+        lock.lock();
+      }
+    });
+  }
 
   std::thread signal_thread([&] {
     int sig = 0;
@@ -177,9 +258,16 @@ int Serve(const ServeOptions& o, const char* argv0) {
   }
   cv.notify_all();
   sweeper.join();
+  if (mail_thread.joinable()) mail_thread.join();
   // Wake the signal thread if the server stopped for another reason.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
+  indexer.Stop();
+  // The SIP2 server stops first; it stays alive until the store has answered its last jobs.
+  if (sip2_server) sip2_server->Stop();
+  // A PIN check still running on the pool resumes onto the (stopped) SIP2 io_context: let it
+  // finish while that io_context is alive.
+  slow_pool.join();
   store->Close();
   spdlog::info("stopped");
   return 0;
@@ -256,7 +344,7 @@ int main(int argc, char** argv) {
   auto* serve_cmd = app.add_subcommand("serve", "run the HTTP API and the web app");
   serve_cmd->add_option("--data", serve.data, "data directory")->required();
   serve_cmd->add_option("--listen", serve.listen, "HOST:PORT (port 0: any free port)");
-  serve_cmd->add_option("--sip2", serve.sip2, "HOST:PORT for SIP2 (not yet available)");
+  serve_cmd->add_option("--sip2", serve.sip2, "HOST:PORT for SIP2 kiosks (accounts in --config)");
   serve_cmd->add_option("--config", serve.config, "TOML configuration file")->check(CLI::ExistingFile);
   serve_cmd->add_option("--static", serve.static_dir, "the built web app (default: web/dist)");
   serve_cmd->add_flag("--test-clock", serve.test_clock, "tests only: PUT /api/v1/test/clock sets the time");
@@ -287,6 +375,29 @@ int main(int argc, char** argv) {
   auto* ledger_verify = ledger_cmd->add_subcommand("verify", "prove every balance equals its entries");
   ledger_verify->add_option("--data", data, "data directory")->required();
 
+  auto* import_cmd = app.add_subcommand("import", "import records into a data directory");
+  import_cmd->require_subcommand(1);
+  ImportMarcOptions import_marc;
+  std::vector<std::string> branch_maps;
+  std::string default_branch;
+  auto* import_marc_cmd = import_cmd->add_subcommand("marc", "MARC 21 records (ISO 2709 or MARCXML; MARC-8 or UTF-8)");
+  import_marc_cmd->add_option("--data", data, "data directory")->required();
+  import_marc_cmd->add_option("files", import_marc.files, "MARC files")->required()->check(CLI::ExistingFile);
+  import_marc_cmd->add_flag("--create-branches", import_marc.create_branches, "add branches named in copies that do not exist");
+  import_marc_cmd->add_option("--branch-map", branch_maps, "FROM=TO: copies at branch FROM go to TO (repeatable)");
+  import_marc_cmd->add_option("--default-branch", default_branch, "branch for copies whose branch is unknown");
+  import_marc_cmd->add_option("--batch", import_marc.batch, "records per transaction")->check(CLI::Range(1, 100000));
+  import_marc_cmd->add_option("--report", import_marc.report, "write every refused or ignored record to this CSV file");
+  ImportPatronsOptions import_patrons;
+  auto* import_patrons_cmd = import_cmd->add_subcommand("patrons", "patrons from CSV: name,email,card,type,pin");
+  import_patrons_cmd->add_option("--data", data, "data directory")->required();
+  import_patrons_cmd->add_option("file", import_patrons.file, "CSV file")->required()->check(CLI::ExistingFile);
+  import_patrons_cmd->add_flag("--update-pins", import_patrons.update_pins, "also set the PIN of cards that exist");
+  import_patrons_cmd->add_option("--report", import_patrons.report, "write every refused row to this CSV file");
+
+  auto* reindex_cmd = app.add_subcommand("reindex", "rebuild the catalog search index from the database");
+  reindex_cmd->add_option("--data", data, "data directory")->required();
+
   auto* lottery_cmd = app.add_subcommand("lottery", "verifiable lotteries");
   lottery_cmd->require_subcommand(1);
   std::string list_file, secret_hex, public_value;
@@ -300,11 +411,25 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   try {
-    if (serve_cmd->parsed()) {
-      if (!serve.sip2.empty()) {
-        std::cerr << "--sip2: the SIP2 server is not available in this build yet\n";
-        return 2;
+    if (import_marc_cmd->parsed() || import_patrons_cmd->parsed() || reindex_cmd->parsed()) {
+      TimeZone tz(Config{}.timezone);
+      RealClock clock;
+      Env env{clock, tz};
+      auto store = OpenData(DataDir{data}, Config{}, clock, tz);
+      int rc = 0;
+      if (import_marc_cmd->parsed()) {
+        for (const auto& m : branch_maps) import_marc.branch_map.insert(ParseBranchMapping(m));
+        if (!default_branch.empty()) import_marc.default_branch = default_branch;
+        rc = RunImportMarc(*store, env, DataDir{data}.search(), import_marc);
+      } else if (import_patrons_cmd->parsed()) {
+        rc = RunImportPatrons(*store, env, import_patrons);
+      } else {
+        rc = RunReindex(*store, DataDir{data}.search());
       }
+      store->Close();
+      return rc;
+    }
+    if (serve_cmd->parsed()) {
       return Serve(serve, argv[0]);
     }
     if (staff_add->parsed()) return StaffAdd(data, username, password, role, branch);

@@ -37,6 +37,19 @@ export interface Branch {
   mobile_checkout: boolean;
 }
 
+export type RenewRefusal = 'CARD_NOT_ACTIVE' | 'BORROW_SUSPENDED' | 'LOAN_OVERDUE' | 'RENEWAL_LIMIT' | 'TITLE_RESERVED';
+export type PointsReason = 'CARD_TYPE_NO_POINTS' | 'ITEM_TYPE_NO_POINTS' | 'SAME_TITLE_TODAY' | 'DAILY_CAP' | 'MONTHLY_CAP';
+export type LedgerKind =
+  | 'loan'
+  | 'event'
+  | 'redemption'
+  | 'refund'
+  | 'registration'
+  | 'transfer_out'
+  | 'transfer_in'
+  | 'opening';
+export type RedemptionStatus = 'pending' | 'completed' | 'cancelled' | 'expired';
+
 export interface Loan {
   id: string | number;
   item_barcode: string;
@@ -50,7 +63,7 @@ export interface Loan {
   renewals: number;
   renewable: boolean;
   /** The error code a renewal would get now; null when renewable. */
-  renew_refusal: string | null;
+  renew_refusal: RenewRefusal | string | null;
 }
 
 export interface Hold {
@@ -61,6 +74,7 @@ export interface Hold {
   status: HoldStatus;
   queue_position: number | null;
   pickup_by: string | null;
+  placed_at?: string;
 }
 
 export interface CardStatus {
@@ -68,6 +82,115 @@ export interface CardStatus {
   suspension_days_left: number;
   borrow_resumes_on: string | null;
   reserve_resumes_on: string | null;
+}
+
+export interface Passbook {
+  balance: number;
+  lifetime_earned: number;
+  pending_redemptions: number;
+}
+
+export interface PassbookEntry {
+  id: number;
+  /** RFC 3339 with the library's offset. */
+  at: string;
+  delta: number;
+  balance_after: number;
+  kind: LedgerKind | string;
+  description: string;
+  branch: string | null;
+}
+
+export interface PassbookEntries {
+  earned: number;
+  spent: number;
+  /** Newest first. */
+  entries: PassbookEntry[];
+}
+
+export interface Prize {
+  id: number;
+  branch: string;
+  name: string;
+  description: string;
+  sponsor: string;
+  cost: number;
+  stock: number;
+  stock_left: number;
+  per_card_limit: number;
+  image_url: string | null;
+  on_sale_from: string | null;
+  on_sale_until: string | null;
+}
+
+export interface Redemption {
+  id: number;
+  card: string;
+  status: RedemptionStatus;
+  prize_id: number;
+  prize_name: string;
+  branch: string;
+  cost: number;
+  channel: 'app' | 'counter';
+  created_at: string;
+  expires_at: string | null;
+  completed_at: string | null;
+  closed_at: string | null;
+  cancel_reason: string | null;
+}
+
+/** A new app redemption: what the app needs to show its rotating code offline (docs/passbook.md). */
+export interface RedemptionCreated extends Redemption {
+  code: string;
+  /** base64url (no padding) of the 32-byte key. */
+  code_key: string;
+  step_seconds: number;
+  server_now: string;
+  balance: number;
+}
+
+export interface LibraryEvent {
+  id: number;
+  branch: string;
+  title: string;
+  description: string;
+  starts_at: string;
+  ends_at: string;
+  attendance_points: number;
+  capacity: number;
+  registration_cost: number;
+  registration_deadline: string | null;
+  registrations: number;
+  credits: number;
+}
+
+export interface Registration {
+  id: number;
+  event_id: number;
+  card: string;
+  status: 'registered' | 'cancelled';
+  cost: number;
+  balance: number;
+}
+
+export interface EventClaim {
+  event_id: number;
+  points_credited: number;
+  balance: number;
+}
+
+export interface CheckoutResult {
+  loan: Loan;
+  points_credited: number;
+  points_reason: PointsReason | string | null;
+  balance: number;
+  hold_fulfilled: number | null;
+}
+
+export interface PrizeQuery {
+  branches?: string[];
+  min_points?: number | null;
+  max_points?: number | null;
 }
 
 export interface PatronSession {
@@ -122,6 +245,14 @@ export function setToken(who: Audience, token: string | null): void {
 
 // ---- Transport ------------------------------------------------------------------------------
 
+const unauthenticated = new Set<(who: Audience) => void>();
+
+/** Calls fn whenever the server says a sent token is no longer valid (401). */
+export function onUnauthenticated(fn: (who: Audience) => void): () => void {
+  unauthenticated.add(fn);
+  return () => unauthenticated.delete(fn);
+}
+
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface RequestOptions {
@@ -175,7 +306,11 @@ async function request<T>(method: Method, path: string, opts: RequestOptions = {
   }
 
   if (!res.ok) {
-    if (res.status === 401 && opts.auth) setToken(opts.auth, null);
+    if (res.status === 401 && opts.auth && getToken(opts.auth)) {
+      setToken(opts.auth, null);
+      const who = opts.auth;
+      unauthenticated.forEach((fn) => fn(who));
+    }
     if (isErrorBody(data)) {
       const e = data.error;
       throw new ApiError(res.status, e.code, e.message ?? e.code, e.field);
@@ -236,4 +371,189 @@ export async function holds(cardNumber: string, signal?: AbortSignal): Promise<H
 
 export function cardStatus(cardNumber: string, signal?: AbortSignal): Promise<CardStatus> {
   return request<CardStatus>('GET', `${card(cardNumber)}/status`, { auth: 'patron', signal });
+}
+
+export function passbook(cardNumber: string, signal?: AbortSignal): Promise<Passbook> {
+  return request<Passbook>('GET', `${card(cardNumber)}/passbook`, { auth: 'patron', signal });
+}
+
+/** Point details (點數明細) of a year, or of one month of it. */
+export function passbookEntries(
+  cardNumber: string,
+  year: number,
+  month: number | null,
+  signal?: AbortSignal,
+): Promise<PassbookEntries> {
+  const q = new URLSearchParams({ year: String(year) });
+  if (month !== null) q.set('month', String(month));
+  return request<PassbookEntries>('GET', `${card(cardNumber)}/passbook/entries?${q}`, { auth: 'patron', signal });
+}
+
+/** Prizes on sale now (可兌換明細), filtered by branches and a points range; public. */
+export async function prizes(query: PrizeQuery = {}, signal?: AbortSignal): Promise<Prize[]> {
+  const q = new URLSearchParams();
+  if (query.branches && query.branches.length > 0) q.set('branches', query.branches.join(','));
+  if (query.min_points !== undefined && query.min_points !== null) q.set('min_points', String(query.min_points));
+  if (query.max_points !== undefined && query.max_points !== null) q.set('max_points', String(query.max_points));
+  const qs = q.toString();
+  return (await request<{ prizes: Prize[] }>('GET', `/prizes${qs ? `?${qs}` : ''}`, { signal })).prizes;
+}
+
+export async function renewLoan(cardNumber: string, loanId: number | string): Promise<Loan> {
+  const path = `${card(cardNumber)}/loans/${encodeURIComponent(String(loanId))}/renew`;
+  return (await request<{ loan: Loan }>('POST', path, { auth: 'patron' })).loan;
+}
+
+export function cancelHold(cardNumber: string, holdId: number | string): Promise<void> {
+  return request<void>('DELETE', `${card(cardNumber)}/holds/${encodeURIComponent(String(holdId))}`, { auth: 'patron' });
+}
+
+export async function redeem(cardNumber: string, prizeId: number): Promise<RedemptionCreated> {
+  const r = await request<{ redemption: RedemptionCreated }>('POST', `${card(cardNumber)}/redemptions`, {
+    auth: 'patron',
+    body: { prize_id: prizeId },
+  });
+  return r.redemption;
+}
+
+export async function redemptions(cardNumber: string, signal?: AbortSignal): Promise<Redemption[]> {
+  return (await request<{ redemptions: Redemption[] }>('GET', `${card(cardNumber)}/redemptions`, { auth: 'patron', signal }))
+    .redemptions;
+}
+
+export async function redemption(cardNumber: string, id: number, signal?: AbortSignal): Promise<Redemption> {
+  const path = `${card(cardNumber)}/redemptions/${encodeURIComponent(String(id))}`;
+  return (await request<{ redemption: Redemption }>('GET', path, { auth: 'patron', signal })).redemption;
+}
+
+export async function cancelRedemption(cardNumber: string, id: number): Promise<Redemption> {
+  const path = `${card(cardNumber)}/redemptions/${encodeURIComponent(String(id))}`;
+  return (await request<{ redemption: Redemption }>('DELETE', path, { auth: 'patron' })).redemption;
+}
+
+/** The code to scan now, as the server computes it (for clients without WebCrypto). */
+export function redemptionCode(cardNumber: string, id: number, signal?: AbortSignal): Promise<{ code: string; changes_at: string }> {
+  const path = `${card(cardNumber)}/redemptions/${encodeURIComponent(String(id))}/code`;
+  return request<{ code: string; changes_at: string }>('GET', path, { auth: 'patron', signal });
+}
+
+export async function events(signal?: AbortSignal): Promise<LibraryEvent[]> {
+  return (await request<{ events: LibraryEvent[] }>('GET', '/events', { signal })).events;
+}
+
+export function claimEventPoints(cardNumber: string, token: string): Promise<EventClaim> {
+  return request<EventClaim>('POST', `${card(cardNumber)}/event-claims`, { auth: 'patron', body: { token } });
+}
+
+export async function registerForEvent(cardNumber: string, eventId: number): Promise<Registration> {
+  const path = `${card(cardNumber)}/events/${encodeURIComponent(String(eventId))}/registration`;
+  return (await request<{ registration: Registration }>('POST', path, { auth: 'patron' })).registration;
+}
+
+export async function cancelRegistration(cardNumber: string, eventId: number): Promise<Registration> {
+  const path = `${card(cardNumber)}/events/${encodeURIComponent(String(eventId))}/registration`;
+  return (await request<{ registration: Registration }>('DELETE', path, { auth: 'patron' })).registration;
+}
+
+export async function registrations(cardNumber: string, signal?: AbortSignal): Promise<Registration[]> {
+  return (
+    await request<{ registrations: Registration[] }>('GET', `${card(cardNumber)}/registrations`, { auth: 'patron', signal })
+  ).registrations;
+}
+
+/** Phone self-checkout (手機智能借書) at a branch with the service switched on. */
+export function mobileCheckout(cardNumber: string, itemBarcode: string, branch: string): Promise<CheckoutResult> {
+  return request<CheckoutResult>('POST', `${card(cardNumber)}/mobile-checkout`, {
+    auth: 'patron',
+    body: { item_barcode: itemBarcode, branch },
+  });
+}
+
+export async function linkCard(cardNumber: string, pin: string): Promise<AccountCard> {
+  return (await request<{ card: AccountCard }>('POST', '/me/cards', { auth: 'patron', body: { card: cardNumber, pin } })).card;
+}
+
+export function unlinkCard(cardNumber: string): Promise<void> {
+  return request<void>('DELETE', `/me/cards/${encodeURIComponent(cardNumber)}`, { auth: 'patron' });
+}
+
+// ---- Catalog (P5) ---------------------------------------------------------------------------
+
+export interface SearchHit {
+  bib_id: number;
+  title: string;
+  author: string;
+  publisher: string;
+  year: number | null;
+  isbn: string;
+  class_no: string;
+  cover_url: string | null;
+  holdings: {
+    total: number;
+    available: number;
+    by_branch: { branch: string; total: number; available: number }[];
+  };
+}
+
+export interface SearchResult {
+  total: number;
+  hits: SearchHit[];
+}
+
+export interface SearchQuery {
+  q?: string;
+  title?: string;
+  author?: string;
+  isbn?: string;
+  class?: string;
+  branch?: string;
+  page?: number;
+  per_page?: number;
+}
+
+export type ItemStatus = 'available' | 'on_loan' | 'on_hold_shelf' | 'in_transit' | 'not_loanable';
+
+export interface BibItem {
+  id: number;
+  barcode: string;
+  branch: string;
+  loanable: boolean;
+  item_type: string;
+  call_number: string;
+  status: ItemStatus | string;
+  due_on: string | null;
+}
+
+export interface Bib {
+  bib_id: number;
+  title: string;
+  author: string;
+  publisher: string;
+  year: number | null;
+  isbn: string;
+  class_no: string;
+  items: BibItem[];
+  waiting_holds: number;
+}
+
+/** GET /search (public): one box or fields; Chinese queries of 1–2 characters work. */
+export function search(query: SearchQuery, signal?: AbortSignal): Promise<SearchResult> {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && v !== null && String(v).trim() !== '') q.set(k, String(v).trim());
+  }
+  return request<SearchResult>('GET', `/search?${q}`, { signal });
+}
+
+/** GET /bibs/{id} (public): the record with its items. */
+export function bib(id: number, signal?: AbortSignal): Promise<Bib> {
+  return request<Bib>('GET', `/bibs/${encodeURIComponent(String(id))}`, { signal });
+}
+
+export async function placeHold(cardNumber: string, bibId: number, pickupBranch: string): Promise<Hold> {
+  const r = await request<{ hold: Hold }>('POST', `${card(cardNumber)}/holds`, {
+    auth: 'patron',
+    body: { bib_id: bibId, pickup_branch: pickupBranch },
+  });
+  return r.hold;
 }

@@ -2,20 +2,56 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Layout } from './components/Layout';
 import { getLang, onLangChange } from './i18n';
+import { AccountPage } from './pages/AccountPage';
+import { BibPage } from './pages/BibPage';
+import { CardPage } from './pages/CardPage';
+import { CheckoutPage } from './pages/CheckoutPage';
+import { ClaimPage } from './pages/ClaimPage';
+import { EventsPage } from './pages/EventsPage';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { PassbookPage } from './pages/PassbookPage';
 import { PatronLoginPage } from './pages/PatronLoginPage';
+import { PrizesPage } from './pages/PrizesPage';
+import { RedemptionCodePage } from './pages/RedemptionCodePage';
+import { RedemptionsPage } from './pages/RedemptionsPage';
+import { SearchPage } from './pages/SearchPage';
 import { StaffLoginPage } from './pages/StaffLoginPage';
+import { StudyPage } from './pages/StudyPage';
 import { TransparencyPage } from './pages/TransparencyPage';
 import { useRoute } from './router';
 
 /** Path → page. Trailing slashes are ignored ("/staff/" is "/staff"). */
 function pageFor(path: string) {
-  switch (path.replace(/(.)\/+$/, '$1')) {
+  const code = /^\/passbook\/redemptions\/(\d+)$/.exec(path);
+  if (code) return <RedemptionCodePage key={code[1]} id={Number(code[1])} />;
+  const record = /^\/search\/(\d+)$/.exec(path);
+  if (record) return <BibPage key={record[1]} id={Number(record[1])} />;
+  switch (path) {
     case '/':
       return <HomePage />;
     case '/login':
       return <PatronLoginPage />;
+    case '/card':
+      return <CardPage />;
+    case '/study':
+      return <StudyPage />;
+    case '/search':
+      return <SearchPage />;
+    case '/checkout':
+      return <CheckoutPage />;
+    case '/passbook':
+      return <PassbookPage />;
+    case '/passbook/prizes':
+      return <PrizesPage />;
+    case '/passbook/redemptions':
+      return <RedemptionsPage />;
+    case '/passbook/claim':
+      return <ClaimPage />;
+    case '/events':
+      return <EventsPage />;
+    case '/account':
+      return <AccountPage />;
     case '/staff':
       return <StaffLoginPage />;
     case '/transparency':
@@ -26,14 +62,11 @@ function pageFor(path: string) {
 }
 
 export function App() {
-  const path = useRoute();
+  const raw = useRoute();
+  const path = raw.replace(/(.)\/+$/, '$1');
   // A language change re-renders the whole tree (no page is memoized), so every t() reads the
   // new table while form fields keep what was typed.
   const [, setLangState] = useState(getLang());
   useEffect(() => onLangChange(setLangState), []);
-  return (
-    <Layout path={path}>
-      {pageFor(path)}
-    </Layout>
-  );
+  return <Layout path={path}>{pageFor(path)}</Layout>;
 }

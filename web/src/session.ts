@@ -1,5 +1,5 @@
 // Who is signed in on this tab: the patron's account and the staff member, kept in
-// sessionStorage beside their tokens (api.ts) so a reload keeps the page.
+// sessionStorage beside their tokens (api.ts) so a reload keeps the page; the chosen card in localStorage.
 import type { Account, Audience, Staff } from './api';
 import { getToken } from './api';
 
@@ -35,6 +35,22 @@ export const saveAccount = (a: Account | null): void => write(ACCOUNT, a);
 export const savedStaff = (): Staff | null => read<Staff>(STAFF);
 export const saveStaff = (s: Staff | null): void => write(STAFF, s);
 
-/** The card the patron last looked at (an account may hold several). */
-export const savedCard = (): string | null => read<string>(CARD);
-export const saveCard = (c: string | null): void => write(CARD, c);
+/** The card the patron last looked at (an account may hold several); kept in localStorage so the
+ *  mobile library card opens on it offline. */
+export function savedCard(): string | null {
+  try {
+    const raw = localStorage.getItem(CARD);
+    return raw ? (JSON.parse(raw) as string) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveCard(c: string | null): void {
+  try {
+    if (c === null) localStorage.removeItem(CARD);
+    else localStorage.setItem(CARD, JSON.stringify(c));
+  } catch {
+    // Not remembered; the first card is used next time.
+  }
+}

@@ -18,8 +18,8 @@ struct IndexedBib {
   std::string title, author, publisher;
   std::string title_vernacular, author_vernacular, publisher_vernacular;  // 880 (original script)
   std::optional<int> year;
-  std::vector<std::string> isbns;     // as catalogued; the index adds the ISBN-13 forms
-  std::string class_no;               // "863.57", "I247.5", "PS3537.A426"
+  std::vector<std::string> isbns;  // as catalogued; the index adds the ISBN-13 forms
+  std::string class_no;            // "863.57", "I247.5", "PS3537.A426"
   std::vector<std::string> subjects;
   std::vector<std::string> series;
   std::string language;               // MARC code: "chi", "eng"
@@ -48,9 +48,9 @@ struct FacetValue {
 };
 
 struct CatalogHits {
-  std::int64_t total = 0;         // matching records (exact when total_exact)
+  std::int64_t total = 0;  // matching records (exact when total_exact)
   bool total_exact = true;
-  std::vector<BibId> ids;         // the requested page, best first
+  std::vector<BibId> ids;  // the requested page, best first
   // "branch", "year", "language": values by count, highest first. Counted over the first
   // `facet_sample` matches examined, exact when facets_exact.
   std::vector<std::pair<std::string, std::vector<FacetValue>>> facets;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "app/ports/catalog_index.hpp"
 #include "app/ports/clock.hpp"
 #include "app/ports/store.hpp"
 #include "http/router.hpp"
@@ -17,6 +18,7 @@ struct ApiDeps {
   const TimeZone& tz;
   TestClock* test_clock = nullptr;          // set only with --test-clock: enables PUT /test/clock
   boost::asio::thread_pool* slow_pool = nullptr;  // argon2id hashing, off the I/O threads
+  CatalogIndex* catalog_index = nullptr;          // GET /search answers 503 without one
 };
 
 // Registers every /api/v1 route.

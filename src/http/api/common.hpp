@@ -72,8 +72,10 @@ void AddPatronRoutes(ApiRouter& r, ApiDeps& d);
 void AddCirculationRoutes(ApiRouter& r, ApiDeps& d);
 void AddAdminRoutes(ApiRouter& r, ApiDeps& d);
 void AddPassbookRoutes(ApiRouter& r, ApiDeps& d);
+void AddSearchRoutes(ApiRouter& r, ApiDeps& d);
 void AddTransparencyRoutes(ApiRouter& r, ApiDeps& d);
 void AddCardRoutes(ApiRouter& r, ApiDeps& d);
 void AddLotteryRoutes(ApiRouter& r, ApiDeps& d);
+void AddNoticeRoutes(ApiRouter& r, ApiDeps& d);
 
 }  // namespace bookstamp::http

@@ -270,6 +270,8 @@ void AddApiRoutes(Router& router, ApiDeps& deps) {
   AddTransparencyRoutes(r, deps);
   AddCardRoutes(r, deps);
   AddLotteryRoutes(r, deps);
+  AddNoticeRoutes(r, deps);
+  AddSearchRoutes(r, deps);
 }
 
 }  // namespace bookstamp::http

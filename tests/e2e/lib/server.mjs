@@ -33,16 +33,20 @@ export function runCli(args, { timeoutMs = 60_000 } = {}) {
 }
 
 // Starts a server. testClock: pass --test-clock (default true). Creates the sysadmin `admin` first.
-export async function startServer({ testClock = true, startTimeoutMs = 20_000 } = {}) {
+// config: a --config file. dataDir: start again on an existing data directory (admin already made).
+export async function startServer({ testClock = true, startTimeoutMs = 20_000, config, dataDir: reuse } = {}) {
   assert.ok(existsSync(BIN), `no bookstamp binary at ${BIN}: build it (ninja -C build bookstamp) or set BOOKSTAMP_BIN`);
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'bookstamp-e2e-'));
-  const add = await runCli(['staff', 'add', '--data', dataDir, '--username', ADMIN.username,
-    '--password', ADMIN.password, '--role', 'sysadmin']);
-  if (add.code !== 0) await rm(dataDir, { recursive: true, force: true });
-  assert.equal(add.code, 0, `bookstamp staff add failed:\n${add.stdout}\n${add.stderr}`);
+  const dataDir = reuse ?? await mkdtemp(path.join(tmpdir(), 'bookstamp-e2e-'));
+  if (!reuse) {
+    const add = await runCli(['staff', 'add', '--data', dataDir, '--username', ADMIN.username,
+      '--password', ADMIN.password, '--role', 'sysadmin']);
+    if (add.code !== 0) await rm(dataDir, { recursive: true, force: true });
+    assert.equal(add.code, 0, `bookstamp staff add failed:\n${add.stdout}\n${add.stderr}`);
+  }
 
   const args = ['serve', '--data', dataDir, '--listen', '127.0.0.1:0'];
   if (testClock) args.push('--test-clock');
+  if (config) args.push('--config', config);
   const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 
   // Keep the tail of the server's output for failure messages.
@@ -146,6 +150,12 @@ export async function startServer({ testClock = true, startTimeoutMs = 20_000 } 
       if (first) assert.deepEqual(e, { code: 0, signal: null }, `server did not shut down cleanly:\n${log.slice(-30).join('\n')}`);
     },
     async removeData() { await rm(dataDir, { recursive: true, force: true }); },
+    // SIGKILL (a crash): no clean shutdown, the data directory stays.
+    async kill() {
+      stopped = true;
+      if (!exitInfo) child.kill('SIGKILL');
+      return exited;
+    },
   };
   return server;
 }

@@ -8,7 +8,14 @@ import { PageTitle } from '../components/PageTitle';
 import { errorText } from '../errors';
 import { t } from '../i18n';
 import { navigate } from '../router';
-import { saveAccount, saveCard } from '../session';
+import { rememberCards } from '../patron';
+import { saveAccount } from '../session';
+
+/** Where to go once signed in: back to the page that sent the visitor here, else home. */
+function afterLogin(): string {
+  const next = new URLSearchParams(location.search).get('next');
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
 
 export function PatronLoginPage() {
   const [card, setCard] = useState('');
@@ -31,8 +38,8 @@ export function PatronLoginPage() {
     try {
       const s = await login(card.trim(), pin);
       saveAccount(s.account);
-      saveCard(s.account.cards.find((c) => c.card === card.trim())?.card ?? s.account.cards[0]?.card ?? null);
-      navigate('/', { replace: true });
+      rememberCards(s.account.cards, card.trim());
+      navigate(afterLogin(), { replace: true });
     } catch (err) {
       setPin('');
       setError(errorText(err, { UNAUTHENTICATED: 'login.wrong' }));
@@ -42,7 +49,8 @@ export function PatronLoginPage() {
   };
 
   return (
-    <section class="panel panel--narrow">
+    <section class="panel panel--narrow login">
+      <img class="login__mark" src="/icons/icon.svg" alt="" width="64" height="64" />
       <PageTitle>{t('login.title')}</PageTitle>
       <p class="lead">{t('login.intro')}</p>
       <form class="form" onSubmit={submit} noValidate>

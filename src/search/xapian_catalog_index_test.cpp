@@ -1,0 +1,215 @@
+#include "search/xapian_catalog_index.hpp"
+
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include "app/ports/sql.hpp"
+#include "storage/sqlite/test_support.hpp"
+
+namespace bookstamp::search {
+namespace {
+
+using bookstamp::testing::TempDir;
+
+IndexedBib Bib(std::int64_t id, std::string title, std::vector<std::string> branches = {}, std::optional<int> year = {},
+               std::string language = "") {
+  IndexedBib b;
+  b.id = BibId(id);
+  b.title = std::move(title);
+  b.branches = std::move(branches);
+  b.year = year;
+  b.language = std::move(language);
+  return b;
+}
+
+class XapianIndex : public ::testing::Test {
+ protected:
+  TempDir dir;  // before the index, which lives in it
+  XapianCatalogIndex index{dir.File("search")};
+  void Put(std::vector<IndexedBib> bibs) {
+    auto seq = index.AppliedSeq();
+    ASSERT_TRUE(index.Apply(seq, seq + 1, bibs, {}));
+  }
+  std::vector<std::int64_t> Ids(CatalogQuery q) {
+    std::vector<std::int64_t> out;
+    for (auto id : index.Search(q).ids) out.push_back(id.value());
+    return out;
+  }
+};
+
+TEST_F(XapianIndex, StartsEmptyAtPositionZero) {
+  EXPECT_EQ(index.AppliedSeq(), 0);
+  EXPECT_EQ(index.DocCount(), 0);
+  EXPECT_EQ(index.Search({}).total, 0);
+}
+
+TEST_F(XapianIndex, MovesItsPositionOnlyFromWhereItIs) {
+  ASSERT_TRUE(index.Apply(0, 5, {Bib(1, "One")}, {}));
+  EXPECT_EQ(index.AppliedSeq(), 5);
+  EXPECT_FALSE(index.Apply(0, 6, {Bib(2, "Two")}, {}));
+  EXPECT_EQ(index.DocCount(), 1);
+  ASSERT_TRUE(index.Apply(5, 6, {}, {BibId(1), BibId(77)}));
+  EXPECT_EQ(index.DocCount(), 0);
+}
+
+TEST_F(XapianIndex, FindsOneAndTwoCharacterChineseQueries) {
+  Put({Bib(1, "紅樓夢"), Bib(2, "三國演義"), Bib(3, "西遊記")});
+  EXPECT_EQ(Ids({.q = "樓"}), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Ids({.q = "紅樓"}), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Ids({.q = "演義"}), std::vector<std::int64_t>{2});
+  EXPECT_EQ(Ids({.q = "遊"}), std::vector<std::int64_t>{3});
+  EXPECT_TRUE(Ids({.q = "夢紅"}).empty());  // the characters, but not together
+}
+
+TEST_F(XapianIndex, TraditionalAndSimplifiedFindEachOther) {
+  Put({Bib(1, "紅樓夢"), Bib(2, "国家图书馆")});
+  EXPECT_EQ(Ids({.q = "红楼"}), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Ids({.q = "國家"}), std::vector<std::int64_t>{2});
+  EXPECT_EQ(Ids({.title = "圖書館"}), std::vector<std::int64_t>{2});
+}
+
+TEST_F(XapianIndex, StemsEnglishButNotChinese) {
+  Put({Bib(1, "Running with scissors"), Bib(2, "跑步")});
+  EXPECT_EQ(Ids({.q = "run"}), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Ids({.q = "runs"}), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Ids({.q = "跑"}), std::vector<std::int64_t>{2});
+  // No Z-prefixed (stemmed) term is made from CJK text.
+  auto doc = index.MakeDocument(Bib(2, "跑步"));
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) EXPECT_NE((*t)[0], 'Z') << *t;
+}
+
+TEST_F(XapianIndex, FindsAccentedWordsWithoutAccents) {
+  Put({Bib(1, "Fénelon et l'école")});
+  EXPECT_EQ(Ids({.q = "fenelon ecole"}), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Ids({.q = "Fénelon"}), std::vector<std::int64_t>{1});
+}
+
+TEST_F(XapianIndex, MatchesIsbn10AndIsbn13OfOneBook) {
+  auto b = Bib(1, "Probability");
+  b.isbns = {"0306406152"};
+  auto c = Bib(2, "Other");
+  c.isbns = {"9789573317241"};
+  Put({b, c});
+  for (const char* q : {"0306406152", "0-306-40615-2", "9780306406157", "978-0-306-40615-7"}) {
+    SCOPED_TRACE(q);
+    EXPECT_EQ(Ids({.isbn = q}), std::vector<std::int64_t>{1});
+    EXPECT_EQ(Ids({.q = q}), std::vector<std::int64_t>{1});
+  }
+  EXPECT_EQ(Ids({.isbn = "957-33-1724-X"}), std::vector<std::int64_t>{});  // wrong check digit: no such book
+  EXPECT_EQ(Ids({.isbn = "978-957-33-1724-1"}), std::vector<std::int64_t>{2});
+}
+
+TEST_F(XapianIndex, FindsClassNumbersByPrefix) {
+  auto a = Bib(1, "A");
+  a.class_no = "863.57";
+  auto b = Bib(2, "B");
+  b.class_no = "863.62";
+  auto c = Bib(3, "C");
+  c.class_no = "86";
+  auto d = Bib(4, "D");
+  d.class_no = "PS3537.A426";
+  Put({a, b, c, d});
+  EXPECT_EQ(Ids({.class_no = "863"}), (std::vector<std::int64_t>{1, 2}));
+  EXPECT_EQ(Ids({.class_no = "863.5"}), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Ids({.class_no = "863.57"}), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Ids({.class_no = "86"}).size(), 3u);
+  EXPECT_EQ(Ids({.class_no = "ps3537"}), std::vector<std::int64_t>{4});
+}
+
+TEST_F(XapianIndex, PutsAnExactTitleFirst) {
+  Put({Bib(1, "History of the Red Chamber: a study of the dream"), Bib(2, "The Dream"),
+       Bib(3, "Dream dream dream of dreams"), Bib(4, "The dream of the red chamber")});
+  auto ids = Ids({.q = "the dream of the red chamber"});
+  ASSERT_FALSE(ids.empty());
+  EXPECT_EQ(ids[0], 4);
+  EXPECT_EQ(Ids({.q = "The Dream"})[0], 2);
+}
+
+TEST_F(XapianIndex, CountsFacetsAndFilters) {
+  Put({Bib(1, "Cats", {"A", "B"}, 2001, "eng"), Bib(2, "Cats again", {"A"}, 2001, "chi"),
+       Bib(3, "Cats forever", {"B"}, 1999, "eng"), Bib(4, "Dogs", {"A"}, 2001, "eng")});
+  auto hits = index.Search({.q = "cats"});
+  EXPECT_EQ(hits.total, 3);
+  EXPECT_TRUE(hits.facets_exact);
+  std::map<std::string, std::map<std::string, std::int64_t>> facets;
+  for (const auto& [name, values] : hits.facets)
+    for (const auto& v : values) facets[name][v.value] = v.count;
+  EXPECT_EQ(facets["branch"], (std::map<std::string, std::int64_t>{{"A", 2}, {"B", 2}}));
+  EXPECT_EQ(facets["year"], (std::map<std::string, std::int64_t>{{"2001", 2}, {"1999", 1}}));
+  EXPECT_EQ(facets["language"], (std::map<std::string, std::int64_t>{{"eng", 2}, {"chi", 1}}));
+  EXPECT_EQ(Ids({.q = "cats", .branch = "B"}), (std::vector<std::int64_t>{1, 3}));
+  EXPECT_EQ(Ids({.q = "cats", .language = "chi"}), std::vector<std::int64_t>{2});
+  EXPECT_EQ(Ids({.q = "cats", .year_from = 2000, .year_to = 2005}).size(), 2u);
+}
+
+TEST_F(XapianIndex, SortsByYearWithUndatedLast) {
+  Put({Bib(1, "Cats", {}, 2001), Bib(2, "Cats", {}, std::nullopt), Bib(3, "Cats", {}, 1999), Bib(4, "Cats", {}, 2010)});
+  EXPECT_EQ(Ids({.q = "cats", .sort = CatalogSort::kYearNewest}), (std::vector<std::int64_t>{4, 1, 3, 2}));
+  EXPECT_EQ(Ids({.q = "cats", .sort = CatalogSort::kYearOldest}), (std::vector<std::int64_t>{3, 1, 4, 2}));
+}
+
+TEST_F(XapianIndex, PagesAndCountsEverything) {
+  std::vector<IndexedBib> many;
+  for (int i = 1; i <= 45; ++i) many.push_back(Bib(i, "Common title " + std::to_string(i)));
+  Put(many);
+  auto first = index.Search({.q = "common", .offset = 0, .limit = 20});
+  auto third = index.Search({.q = "common", .offset = 40, .limit = 20});
+  EXPECT_EQ(first.total, 45);
+  EXPECT_TRUE(first.total_exact);
+  EXPECT_EQ(first.ids.size(), 20u);
+  EXPECT_EQ(third.ids.size(), 5u);
+  EXPECT_EQ(index.Search({}).total, 45);  // no query: everything
+}
+
+TEST_F(XapianIndex, RebuildSwitchesGenerationsAtOnce) {
+  Put({Bib(1, "Old")});
+  auto builder = index.Rebuild();
+  builder->Add(Bib(2, "New"));
+  EXPECT_EQ(Ids({.q = "old"}), std::vector<std::int64_t>{1});  // still the live generation
+  builder->Finish(42);
+  EXPECT_TRUE(Ids({.q = "old"}).empty());
+  EXPECT_EQ(Ids({.q = "new"}), std::vector<std::int64_t>{2});
+  EXPECT_EQ(index.AppliedSeq(), 42);
+  EXPECT_FALSE(index.Apply(1, 43, {}, {}));
+  EXPECT_TRUE(index.Apply(42, 43, {Bib(3, "Newer")}, {}));
+}
+
+TEST_F(XapianIndex, AnotherProcessSeesARebuild) {
+  Put({Bib(1, "Old")});
+  XapianCatalogIndex other(dir.File("search"));  // what a `bookstamp reindex` beside the server opens
+  auto builder = other.Rebuild();
+  builder->Add(Bib(2, "New"));
+  builder->Finish(7);
+  EXPECT_EQ(Ids({.q = "new"}), std::vector<std::int64_t>{2});
+  EXPECT_EQ(index.AppliedSeq(), 7);
+}
+
+TEST_F(XapianIndex, AnAbandonedRebuildLeavesNothing) {
+  Put({Bib(1, "Old")});
+  {
+    auto builder = index.Rebuild();
+    builder->Add(Bib(2, "New"));
+  }
+  EXPECT_EQ(Ids({.q = "old"}), std::vector<std::int64_t>{1});
+  int generations = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.File("search")))
+    if (e.path().filename().string().starts_with("gen-")) ++generations;
+  EXPECT_EQ(generations, 1);
+}
+
+TEST_F(XapianIndex, SaysWhenAnotherProcessHoldsTheWriteLock) {
+  index.AppliedSeq();  // takes the write lock
+  XapianCatalogIndex other(dir.File("search"));
+  EXPECT_THROW(other.AppliedSeq(), StoreUnavailable);
+  index.ReleaseWriter();
+  EXPECT_EQ(other.AppliedSeq(), 0);
+}
+
+TEST_F(XapianIndex, ReadsBadQueriesAsWords) {
+  Put({Bib(1, "Unbalanced (quote")});
+  EXPECT_EQ(Ids({.q = "\"unbalanced (quote"}), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Ids({.q = "AND OR NOT"}).size(), 0u);
+}
+
+}  // namespace
+}  // namespace bookstamp::search
