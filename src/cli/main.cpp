@@ -18,6 +18,7 @@
 #include "app/crypto.hpp"
 #include "app/ledger.hpp"
 #include "app/lottery.hpp"
+#include "app/opening_balances.hpp"
 #include "app/prizes.hpp"
 #include "app/reminders.hpp"
 #include "app/search.hpp"
@@ -309,6 +310,30 @@ int ReadOnly(const std::string& data, F fn) {
   return rc;
 }
 
+int ImportBalances(const std::string& data, const std::string& file) {
+  TimeZone tz(Config{}.timezone);
+  RealClock clock;
+  Env env{clock, tz};
+  auto store = OpenData(DataDir{data}, Config{}, clock, tz);
+  std::ifstream in(file, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto name = fs::path(file).filename().string();
+  auto rows = ParseOpeningCsv(text, name);
+  Result<OpeningSummary> result = Fail(ErrorCode::kUnavailable);
+  store->Write([&](SqlTx& tx) {
+    result = ImportOpeningBalances(tx, env, Actor::System("cli"), rows, name);
+    return result ? TxOutcome::kCommit : TxOutcome::kRollback;
+  });
+  if (!result) {
+    std::cerr << "import balances: " << ToString(result.error().code) << "\n";
+    return 1;
+  }
+  for (const auto& p : result->problems) std::cerr << p << "\n";
+  std::cout << fmt::format("opening balances: {} cards credited ({} points), {} already migrated, {} refused\n",
+                           result->credited, result->points, result->already, result->problems.size());
+  return result->problems.empty() ? 0 : 1;
+}
+
 // Prints the commitments and the winners, recomputed from the published list, secret and public value.
 int LotteryVerify(const std::string& list_file, const std::string& secret_hex, const std::string& public_value,
                   std::int64_t winners) {
@@ -395,6 +420,12 @@ int main(int argc, char** argv) {
   import_patrons_cmd->add_flag("--update-pins", import_patrons.update_pins, "also set the PIN of cards that exist");
   import_patrons_cmd->add_option("--report", import_patrons.report, "write every refused row to this CSV file");
 
+  std::string balances_file;
+  auto* import_balances_cmd =
+      import_cmd->add_subcommand("balances", "one-time opening balances from a previous system: card,points");
+  import_balances_cmd->add_option("--data", data, "data directory")->required();
+  import_balances_cmd->add_option("file", balances_file, "CSV file")->required()->check(CLI::ExistingFile);
+
   auto* reindex_cmd = app.add_subcommand("reindex", "rebuild the catalog search index from the database");
   reindex_cmd->add_option("--data", data, "data directory")->required();
 
@@ -434,6 +465,7 @@ int main(int argc, char** argv) {
     }
     if (staff_add->parsed()) return StaffAdd(data, username, password, role, branch);
     if (demo_cmd->parsed()) return RunDemo(demo);
+    if (import_balances_cmd->parsed()) return ImportBalances(data, balances_file);
     if (lottery_verify->parsed()) return LotteryVerify(list_file, secret_hex, public_value, winners);
     if (audit_verify->parsed())
       return ReadOnly(data, [](SqlTx& tx) {
