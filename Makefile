@@ -39,7 +39,9 @@ web:
 run: build
 	@if [ ! -f "$(DATA)/bookstamp.db" ]; then \
 	  echo "run: no $(DATA)/bookstamp.db yet: creating the demo city"; \
-	  $(BOOKSTAMP) demo --data "$(DATA)"; \
+	  $(BOOKSTAMP) demo --data "$(DATA)" && \
+	  echo "run: adding real MARC records (tests/data/marc, see its ATTRIBUTION) to the catalog" && \
+	  $(BOOKSTAMP) import marc --data "$(DATA)" --default-branch MAIN tests/data/marc/*.mrc; \
 	fi
 	@echo
 	@echo "Bookstamp: http://$(LISTEN)/   (staff console: http://$(LISTEN)/staff)"
