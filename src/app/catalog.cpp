@@ -44,8 +44,10 @@ Result<BibId> CreateBib(SqlTx& tx, const Env& env, const Actor& actor, const Bib
 }
 
 Result<BibView> GetBib(SqlTx& tx, const Env& env, BibId id) {
-  auto row = tx.QueryOne("SELECT id, title, author, publisher, year, isbn, class_no FROM bibs WHERE id = ?",
-                         {id.value()});
+  auto row = tx.QueryOne(
+      "SELECT id, title, author, publisher, year, isbn, class_no, isbns, subjects, series, language, cover_url, "
+      "title_vernacular, author_vernacular, publisher_vernacular FROM bibs WHERE id = ?",
+      {id.value()});
   if (!row) return Fail(ErrorCode::kBibNotFound);
   BibView v;
   v.id = id;
@@ -55,6 +57,27 @@ Result<BibView> GetBib(SqlTx& tx, const Env& env, BibId id) {
   if (auto y = row->OptInt(4)) v.year = static_cast<int>(*y);
   v.isbn = row->Text(5);
   v.class_no = row->Text(6);
+  auto split = [](const std::string& text, char sep) {
+    std::vector<std::string> out;
+    std::string cur;
+    for (char c : text + sep) {
+      if (c == sep) {
+        if (!cur.empty()) out.push_back(cur);
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    return out;
+  };
+  v.isbns = split(row->Text(7), ' ');
+  v.subjects = split(row->Text(8), '\n');
+  v.series = split(row->Text(9), '\n');
+  v.language = row->Text(10);
+  v.cover_url = row->OptText(11).value_or(fmt::format("/api/v1/bibs/{}/cover", id.value()));
+  v.title_vernacular = row->Text(12);
+  v.author_vernacular = row->Text(13);
+  v.publisher_vernacular = row->Text(14);
   auto today = env.Today();
   for (const auto& r : tx.Query(
            "SELECT i.id, i.barcode, i.branch, i.loanable, i.item_type, i.call_number, "

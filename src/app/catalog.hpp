@@ -44,6 +44,10 @@ struct BibView {
   BibId id;
   std::string title, author, publisher, isbn, class_no;
   std::optional<int> year;
+  std::vector<std::string> isbns, subjects, series;
+  std::string language;                 // MARC code ("chi", "eng"), empty when unknown
+  std::string cover_url;                // the record's own, else the generated placeholder
+  std::string title_vernacular, author_vernacular, publisher_vernacular;  // MARC 880
   std::vector<ItemView> items;
   int waiting_holds = 0;
 };

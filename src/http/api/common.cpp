@@ -185,6 +185,11 @@ json::object ToJson(const StaffView& s) {
 }
 
 json::object ToJson(const BibView& b) {
+  auto strings = [](const std::vector<std::string>& v) {
+    json::array a;
+    for (const auto& s : v) a.push_back(json::value(s));
+    return a;
+  };
   json::array items;
   for (const auto& i : b.items)
     items.push_back(json::object{{"id", i.id.value()},
@@ -203,7 +208,15 @@ json::object ToJson(const BibView& b) {
           {"isbn", b.isbn},
           {"class_no", b.class_no},
           {"items", items},
-          {"waiting_holds", b.waiting_holds}};
+          {"waiting_holds", b.waiting_holds},
+          {"isbns", strings(b.isbns)},
+          {"subjects", strings(b.subjects)},
+          {"series", strings(b.series)},
+          {"language", b.language.empty() ? json::value(nullptr) : json::value(b.language)},
+          {"cover_url", b.cover_url},
+          {"vernacular", json::object{{"title", b.title_vernacular},
+                                      {"author", b.author_vernacular},
+                                      {"publisher", b.publisher_vernacular}}}};
 }
 
 json::object ToJson(const PolicyView& p) {
