@@ -78,11 +78,12 @@ std::string StatusHistogram(const std::map<std::string, long long>& h) {
 }
 
 // CPU seconds (user + system) this process has used; run.sh sets them beside the server's.
-void PrintCpu() {
+// `requests`: how many this run sent in all (warm-up included), so run.sh can divide.
+void PrintCpu(long long requests) {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   auto sec = [](timeval t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
-  std::cout << fmt::format("CPU\t{:.2f}\n", sec(u.ru_utime) + sec(u.ru_stime));
+  std::cout << fmt::format("CPU\t{:.2f}\t{}\n", sec(u.ru_utime) + sec(u.ru_stime), requests);
 }
 
 // ---------------------------------------------------------------- setup (through the API)
@@ -403,7 +404,9 @@ int Checkout(const Flags& f) {
   std::cout << fmt::format("ROW\t{}\t{}\t{}\t{:.1f}\t{:.0f}\t{:.2f}\t{:.2f}\t{:.2f}\t{:.2f}\t{}\t{}\n", label, clients,
                            p.n, measured_s, rate, p.p50, p.p90, p.p99, p.max, StatusHistogram(hist),
                            all_created ? "all 201" : "NOT all 201");
-  PrintCpu();
+  long long sent = 0;
+  for (const auto& [k, n] : hist) sent += n;
+  PrintCpu(sent);
   return all_created ? 0 : 1;
 }
 
@@ -589,7 +592,7 @@ int PrizeLaunch(const Flags& f) {
                            stock_before, sold_out_ms, clients, p.n, all_done_ms / 1000, rate, p.p50, p.p90, p.p99,
                            p.max, StatusHistogram(hist),
                            exact ? fmt::format("exactly {} × 201", won) : "WRONG COUNT");
-  PrintCpu();
+  PrintCpu(2 * static_cast<long long>(clients));  // a prize-page GET and a redemption POST each
   return exact ? 0 : 1;
 }
 

@@ -5,12 +5,15 @@
 //
 //   bookstamp_probe_server --data DIR [--listen 127.0.0.1:0] [--max-group 64] [--readers 4] [--quiet]
 //                          [--sql-profile]   (time every statement of the write jobs, by SQL text)
+//                          [--stmtjrnl-spill BYTES]  (experiment: SQLite's statement-journal spill
+//                                                     threshold, -1 = keep it in memory; default 64 KiB)
 //   kill -USR1 PID   # print the statistics since the previous USR1 (or start) and reset them
 //   kill -TERM PID   # stop
 //
 // Group membership comes from SqliteStore::GroupsCommitted(): it is bumped after a group's COMMIT
 // and before that group's Done callbacks run, so every Done of one group reads the same value.
 #include <boost/asio/thread_pool.hpp>
+#include <sqlite3.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -253,6 +256,12 @@ int Main(const bench::Flags& f) {
   auto colon = listen.rfind(':');
   std::string host = listen.substr(0, colon);
   auto port = static_cast<std::uint16_t>(std::stoi(listen.substr(colon + 1)));
+  if (f.Has("stmtjrnl-spill")) {
+    // Process-wide, before SQLite initializes: what `PRAGMA temp_store=MEMORY` would do for the
+    // savepoint (statement) journals, without touching the server's code.
+    if (sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, static_cast<int>(f.Int("stmtjrnl-spill"))) != SQLITE_OK)
+      throw std::runtime_error("sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL) failed");
+  }
   crypto::Init();
   if (f.Has("quiet")) spdlog::set_level(spdlog::level::warn);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");

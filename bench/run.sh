@@ -10,7 +10,8 @@
 # BENCH_STAFF (64), BENCH_ITEMS (240000), NO_BUILD=1, KEEP=1 (keep the temp dir and the logs),
 # BENCH_PROBE=path/to/bookstamp_probe_server (serve the HTTP runs with the instrumented server and
 # print its queue/job/commit timings after each run; BENCH_PROBE_FLAGS, e.g. --sql-profile),
-# BENCH_TMP (where the data dir goes, default /tmp; /dev/shm takes the disk out, as an experiment).
+# BENCH_TMP (where the data dir goes, default /tmp; /dev/shm takes the disk out, as an experiment),
+# BENCH_REVISION (what the header names as the revision when BUILD points elsewhere).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,17 +30,6 @@ if [[ -z "${NO_BUILD:-}" ]]; then
   ninja -C "$BUILD" -j2 bookstamp bookstamp_load bookstamp_sqlite_floor >/dev/null
 fi
 WORK=$(mktemp -d "${BENCH_TMP:-/tmp}/bookstamp-bench.XXXXXX")
-# Private copies, so a rebuild of the shared build dir during the run cannot swap them.
-mkdir -p "$WORK/bin"
-cp "${BOOKSTAMP:-$BUILD/bookstamp}" "$BUILD/bench/bookstamp_load" "$BUILD/bench/bookstamp_sqlite_floor" "$WORK/bin/"
-BOOKSTAMP=$WORK/bin/$(basename "${BOOKSTAMP:-$BUILD/bookstamp}")
-LOAD=$WORK/bin/bookstamp_load
-FLOOR=$WORK/bin/bookstamp_sqlite_floor
-REVISION=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
-[[ -n "$(git -C "$ROOT" status --porcelain -- src 2>/dev/null)" ]] && REVISION+=" + uncommitted changes in src/"
-DATA=$WORK/data
-ROWS=$WORK/rows.tsv
-: >"$ROWS"
 SERVER_PID=
 cleanup() {
   if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -49,6 +39,21 @@ cleanup() {
   if [[ -n "${KEEP:-}" ]]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
+# Private copies, so a rebuild of the shared build dir during the run cannot swap them.
+mkdir -p "$WORK/bin"
+cp "${BOOKSTAMP:-$BUILD/bookstamp}" "$BUILD/bench/bookstamp_load" "$BUILD/bench/bookstamp_sqlite_floor" "$WORK/bin/"
+BOOKSTAMP=$WORK/bin/$(basename "${BOOKSTAMP:-$BUILD/bookstamp}")
+LOAD=$WORK/bin/bookstamp_load
+FLOOR=$WORK/bin/bookstamp_sqlite_floor
+if [[ -n "${BENCH_REVISION:-}" ]]; then
+  REVISION=$BENCH_REVISION  # binaries built elsewhere (BUILD=...): say what they were built from
+else
+  REVISION=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
+  if [[ -n "$(git -C "$ROOT" status --porcelain -- src 2>/dev/null)" ]]; then REVISION+=" + uncommitted changes in src/"; fi
+fi
+DATA=$WORK/data
+ROWS=$WORK/rows.tsv
+: >"$ROWS"
 
 log() { echo "# $*" >&2; }
 
@@ -113,13 +118,13 @@ for ext in -wal -shm; do [[ -f "$DATA/bookstamp.db$ext" ]] && cp "$DATA/bookstam
 out=$("$FLOOR" --db "$WORK/floor.db" --group 1 --seconds "$FLOOR_SECONDS" --item-start 0 --item-count 20000 \
   --cards "$PATRONS")
 echo "$out" >&2
-grep '^ROW' <<<"$out" >>"$ROWS"
-grep -v '^ROW' <<<"$out" >>"$WORK/notes.txt"
+grep '^ROW' <<<"$out" >>"$ROWS" || true
+grep -v '^ROW' <<<"$out" >>"$WORK/notes.txt" || true
 out=$("$FLOOR" --db "$WORK/floor.db" --group 32 --seconds "$FLOOR_SECONDS" --item-start 20000 \
   --item-count $((ITEMS - 20000)) --cards "$PATRONS")
 echo "$out" >&2
-grep '^ROW' <<<"$out" >>"$ROWS"
-grep -v '^ROW' <<<"$out" >>"$WORK/notes.txt"
+grep '^ROW' <<<"$out" >>"$ROWS" || true
+grep -v '^ROW' <<<"$out" >>"$WORK/notes.txt" || true
 
 # ---- HTTP: the real server, fresh start on the seeded data dir
 start_server run
@@ -138,9 +143,9 @@ for clients in $CLIENT_COUNTS; do
   after=$(server_cpu)
   probe_report "HTTP checkout, $clients clients (warm-up included):"
   echo "$out" >&2
-  grep '^ROW' <<<"$out" >>"$ROWS"
+  grep '^ROW' <<<"$out" >>"$ROWS" || true
   printf 'HTTP checkout\t%s\t%s\t%s\n' "$clients" "$(awk -v a="$after" -v b="$before" 'BEGIN{printf "%.2f", a-b}')" \
-    "$(grep '^CPU' <<<"$out" | cut -f2)" >>"$CPU_NOTES"
+    "$(grep '^CPU' <<<"$out" | cut -f2,3)" >>"$CPU_NOTES"
   next_item=$((next_item + count))
 done
 
@@ -150,10 +155,10 @@ out=$("$LOAD" prize-launch --url "$URL" --clients "$RACERS" --tokens "$WORK/patr
 after=$(server_cpu)
 probe_report "Prize launch, $RACERS clients (their warm-up GETs included):"
 echo "$out" >&2
-grep '^ROW' <<<"$out" >>"$ROWS"
+grep '^ROW' <<<"$out" >>"$ROWS" || true
 grep '^prize launch' <<<"$out" >>"$WORK/notes.txt" || true
 printf 'prize launch\t%s\t%s\t%s\n' "$RACERS" "$(awk -v a="$after" -v b="$before" 'BEGIN{printf "%.2f", a-b}')" \
-  "$(grep '^CPU' <<<"$out" | cut -f2)" >>"$CPU_NOTES"
+  "$(grep '^CPU' <<<"$out" | cut -f2,3)" >>"$CPU_NOTES"
 stop_server
 
 # The books still balance after the run.
@@ -182,11 +187,11 @@ awk -F'\t' '
     }
   }' "$ROWS"
 echo
-echo "CPU seconds used during each HTTP run (warm-up included) by the server and by the load generator:"
+echo "CPU used during each HTTP run (warm-up included) by the server and by the load generator:"
 echo
-echo "| run | clients | server CPU s | load generator CPU s |"
-echo "|---|---:|---:|---:|"
-awk -F'\t' '{ printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4 }' "$CPU_NOTES"
+echo "| run | clients | requests | server CPU s | server CPU µs per request | load generator CPU s |"
+echo "|---|---:|---:|---:|---:|---:|"
+awk -F'\t' '{ printf "| %s | %s | %s | %s | %.0f | %s |\n", $1, $2, $5, $3, ($5 > 0 ? $3 / $5 * 1e6 : 0), $4 }' "$CPU_NOTES"
 echo
 # Targets (reported, never asserted): at 64 clients p99 < 20 ms and >= 5,000 checkouts/s.
 awk -F'\t' '$2 == "HTTP checkout" && $3 == 64 {

@@ -17,7 +17,7 @@ required=(
   libhowardhinnant-date-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
   libcli11-dev libxlsxwriter-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  chromium fonts-wqy-microhei python3-aiosmtpd zbar-tools curl tzdata
+  chromium fonts-wqy-microhei python3-aiosmtpd zbar-tools curl tzdata unzip
 )
 # Nice to have; skipped when the archive does not carry them.
 optional=(fonts-noto-cjk)

@@ -18,6 +18,9 @@
 #include "app/admin.hpp"
 #include "app/catalog.hpp"
 #include "app/circulation.hpp"
+#include "app/content.hpp"
+#include "app/events.hpp"
+#include "app/prizes.hpp"
 #include "app/context.hpp"
 #include "app/crypto.hpp"
 #include "cli/config.hpp"
@@ -803,6 +806,147 @@ void DemoCity::PrintSummary(double elapsed) {
   }
 }
 
+
+// Home content, prizes and events for the showcase, through the use cases at the real "now":
+// 3 announcements, a featured list of 8 bibs, 6 quick links, 3 prizes at each of 10 branches,
+// and 4 events (a talk today whose attendance claim window is open an hour from now, a paid
+// workshop next week, ...). Throws on a refusal: the demo must show all of it.
+void SeedShowcaseContent(Store& store, const TimeZone& tz, Instant now) {
+  struct Fixed final : Clock {
+    Instant t;
+    Instant Now() const override { return t; }
+  } clock;
+  clock.t = now;
+  Env env{clock, tz};
+  const Actor actor = Actor::System("demo");
+  auto must = [](auto result, const std::string& what) {
+    if (!result) throw std::runtime_error(fmt::format("demo {}: {}", what, ToString(result.error().code)));
+    return *std::move(result);
+  };
+  const Date today = tz.LocalDay(now);
+  auto at = [&](Date d, int h, int m) { return tz.StartOfDay(d) + hours(h) + minutes(m); };
+  store.Write([&](SqlTx& tx) {
+    // ---- announcements (zh-TW)
+    struct Ann {
+      const char* title;
+      const char* body;
+      const char* link;
+      int from_days, to_days;
+    };
+    constexpr Ann kAnnouncements[] = {
+        {"閱讀存摺上線囉！", "借書、參加活動都能累積點數，到各分館兌換好禮。打開「閱讀存摺」看看你的點數吧！",
+         "https://example.org/passbook", -7, 60},
+        {"寒假親子共讀月", "寒假期間於各分館舉辦說故事、手作與親子共讀活動，歡迎大小朋友一起來。",
+         "https://example.org/events/winter", -3, 45},
+        {"系統維護公告", "本館線上服務將於週日凌晨 2:00–4:00 進行系統維護，期間暫停線上續借與預約。", nullptr, -1,
+         14},
+    };
+    std::int64_t pos = 0;
+    for (const auto& a : kAnnouncements) {
+      AnnouncementInput in;
+      in.title = a.title;
+      in.body = a.body;
+      if (a.link) in.link = std::string(a.link);
+      in.starts_at = at(today + Days(a.from_days), 0, 0);
+      in.ends_at = at(today + Days(a.to_days), 0, 0);
+      in.position = pos++;
+      must(CreateAnnouncement(tx, env, actor, in), "announcement");
+    }
+    // ---- a featured list: the 8 bibs with the most copies
+    FeaturedListInput list;
+    list.title = "館員推薦・本月精選";
+    for (const auto& r : tx.Query("SELECT bib_id FROM items GROUP BY bib_id ORDER BY COUNT(*) DESC, bib_id LIMIT 8"))
+      list.bibs.push_back(BibId(r.Int(0)));
+    must(CreateFeaturedList(tx, env, actor, list), "featured list");
+    // ---- quick links
+    struct Link {
+      const char* zh;
+      const char* en;
+      const char* url;
+      const char* icon;
+    };
+    constexpr Link kLinks[] = {
+        {"電子書", "E-books", "https://example.org/ebooks", "book"},
+        {"活動報名", "Events", "https://example.org/events", "calendar"},
+        {"常見問題", "FAQ", "https://example.org/faq", "help"},
+        {"開放時間", "Opening hours", "https://example.org/hours", "clock"},
+        {"借閱規則", "Borrowing rules", "https://example.org/rules", "rules"},
+        {"聯絡我們", "Contact us", "https://example.org/contact", "mail"},
+    };
+    pos = 0;
+    for (const auto& l : kLinks) must(CreateQuickLink(tx, env, actor, {l.zh, l.en, l.url, l.icon, pos++}), "link");
+    // ---- prizes at the first 10 branches
+    struct PrizeSeed {
+      const char* name;
+      const char* description;
+      const char* sponsor;
+      std::int64_t cost, stock, limit;
+    };
+    constexpr PrizeSeed kPrizes[] = {
+        {"閱讀藏書票組", "六款館藏插畫藏書票。", "臺中市立圖書館", 10, 100, 0},
+        {"環保帆布書袋", "可裝十本書的厚帆布袋。", "臺中市立圖書館", 30, 40, 1},
+        {"咖啡兌換券", "合作咖啡館中杯美式一杯。", "好日子咖啡", 20, 25, 2},
+    };
+    int n = 0;
+    for (const auto& b : demo::Branches()) {
+      if (n++ == 10) break;
+      for (const auto& p : kPrizes) {
+        PrizeInput in;
+        in.branch = BranchCode(std::string(b.code));
+        in.name = p.name;
+        in.description = p.description;
+        in.sponsor = p.sponsor;
+        in.cost = p.cost;
+        in.stock = p.stock;
+        in.per_card_limit = p.limit;
+        must(CreatePrize(tx, env, actor, in), "prize");
+      }
+    }
+    // ---- events
+    const BranchCode main(std::string(demo::Branches()[0].code));
+    const BranchCode second(std::string(demo::Branches()[1].code));
+    EventInput talk;  // claim window (ends_at ± 30 min) holds now + 1 h
+    talk.branch = main;
+    talk.title = "作家講座：繪本裡的臺中";
+    talk.description = "繪本作家分享創作歷程，結束前掃描現場 QR code 即可獲得活動點數。";
+    talk.starts_at = now - hours(1);
+    talk.ends_at = now + hours(1);
+    talk.attendance_points = 5;
+    must(CreateEvent(tx, env, actor, talk), "event");
+    EventInput workshop;  // paid registration, next week
+    workshop.branch = main;
+    workshop.title = "親子手作工作坊：做一本自己的書";
+    workshop.description = "報名需 10 點，名額 20 組，材料由圖書館提供。";
+    workshop.starts_at = at(today + Days(7), 14, 0);
+    workshop.ends_at = at(today + Days(7), 16, 0);
+    workshop.attendance_points = 3;
+    workshop.capacity = 20;
+    workshop.registration_cost = 10;
+    workshop.registration_deadline = at(today + Days(6), 17, 0);
+    must(CreateEvent(tx, env, actor, workshop), "event");
+    EventInput club;
+    club.branch = second;
+    club.title = "青少年讀書會";
+    club.description = "本月共讀《小王子》，歡迎 12–18 歲讀者參加。";
+    club.starts_at = at(today + Days(3), 19, 0);
+    club.ends_at = at(today + Days(3), 20, 30);
+    club.attendance_points = 3;
+    club.capacity = 25;
+    must(CreateEvent(tx, env, actor, club), "event");
+    EventInput senior;
+    senior.branch = second;
+    senior.title = "樂齡數位學習：用手機借電子書";
+    senior.description = "帶著手機來，館員一步步教你借閱電子書與使用閱讀存摺。";
+    senior.starts_at = at(today + Days(10), 10, 0);
+    senior.ends_at = at(today + Days(10), 12, 0);
+    senior.attendance_points = 2;
+    senior.capacity = 30;
+    senior.registration_deadline = at(today + Days(9), 17, 0);
+    must(CreateEvent(tx, env, actor, senior), "event");
+    return TxOutcome::kCommit;
+  });
+}
+
 }  // namespace
 
 int RunDemo(const DemoOptions& options) {
@@ -842,6 +986,7 @@ int RunDemo(const DemoOptions& options) {
   DemoCity city(store, tz, clock, now);
   city.Build(options.patrons);
   city.Simulate();
+  SeedShowcaseContent(store, tz, now);
   city.PrintSummary(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   store.Close();
   std::cout << "\n";

@@ -268,7 +268,7 @@ function isErrorBody(v: unknown): v is { error: { code: string; message?: string
   return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string';
 }
 
-async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
+export async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = {
     Accept: 'application/json',
     'Accept-Language': getLang(),

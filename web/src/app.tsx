@@ -16,10 +16,10 @@ import { PrizesPage } from './pages/PrizesPage';
 import { RedemptionCodePage } from './pages/RedemptionCodePage';
 import { RedemptionsPage } from './pages/RedemptionsPage';
 import { SearchPage } from './pages/SearchPage';
-import { StaffLoginPage } from './pages/StaffLoginPage';
 import { StudyPage } from './pages/StudyPage';
 import { TransparencyPage } from './pages/TransparencyPage';
 import { useRoute } from './router';
+import { StaffConsole } from './staff/Console';
 
 /** Path → page. Trailing slashes are ignored ("/staff/" is "/staff"). */
 function pageFor(path: string) {
@@ -27,6 +27,7 @@ function pageFor(path: string) {
   if (code) return <RedemptionCodePage key={code[1]} id={Number(code[1])} />;
   const record = /^\/search\/(\d+)$/.exec(path);
   if (record) return <BibPage key={record[1]} id={Number(record[1])} />;
+  if (path === '/staff' || path.startsWith('/staff/')) return <StaffConsole path={path} />;
   switch (path) {
     case '/':
       return <HomePage />;
@@ -52,8 +53,6 @@ function pageFor(path: string) {
       return <EventsPage />;
     case '/account':
       return <AccountPage />;
-    case '/staff':
-      return <StaffLoginPage />;
     case '/transparency':
       return <TransparencyPage />;
     default:

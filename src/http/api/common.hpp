@@ -77,5 +77,7 @@ void AddTransparencyRoutes(ApiRouter& r, ApiDeps& d);
 void AddCardRoutes(ApiRouter& r, ApiDeps& d);
 void AddLotteryRoutes(ApiRouter& r, ApiDeps& d);
 void AddNoticeRoutes(ApiRouter& r, ApiDeps& d);
+void AddReportRoutes(ApiRouter& r, ApiDeps& d);
+void AddContentRoutes(ApiRouter& r, ApiDeps& d);
 
 }  // namespace bookstamp::http

@@ -271,6 +271,8 @@ void AddApiRoutes(Router& router, ApiDeps& deps) {
   AddCardRoutes(r, deps);
   AddLotteryRoutes(r, deps);
   AddNoticeRoutes(r, deps);
+  AddReportRoutes(r, deps);
+  AddContentRoutes(r, deps);
   AddSearchRoutes(r, deps);
 }
 

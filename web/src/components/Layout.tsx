@@ -30,9 +30,10 @@ const TABS: { href: string; key: MessageKey; icon: IconName }[] = [
 ];
 
 /** Which frame a path gets. */
-export type Frame = 'patron' | 'patron-bare' | 'plain';
+export type Frame = 'patron' | 'patron-bare' | 'plain' | 'bare';
 
 export function frameFor(path: string): Frame {
+  if (/^\/staff\/events\/\d+\/qr$/.test(path)) return 'bare';
   if (path === '/staff' || path.startsWith('/staff/') || path === '/transparency') return 'plain';
   if (path === '/login' || /^\/passbook\/redemptions\/\d+$/.test(path)) return 'patron-bare';
   return 'patron';
@@ -139,6 +140,7 @@ function PlainFrame({ path, children }: { path: string; children: ComponentChild
 
 export function Layout({ path, children }: { path: string; children: ComponentChildren }) {
   const frame = frameFor(path);
+  if (frame === 'bare') return <main id="main">{children}</main>;
   if (frame === 'plain') return <PlainFrame path={path}>{children}</PlainFrame>;
   return (
     <PatronFrame path={path} bare={frame === 'patron-bare'}>

@@ -27,7 +27,7 @@ function StaffSignedIn({ staff, onLogout }: { staff: Staff; onLogout: () => void
   );
 }
 
-export function StaffLoginPage() {
+export function StaffLoginPage({ onSignedIn }: { onSignedIn?: (s: Staff) => void } = {}) {
   const [staff, setStaff] = useState<Staff | null>(() => (isSignedIn('staff') ? savedStaff() : null));
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -60,6 +60,7 @@ export function StaffLoginPage() {
       saveStaff(s.staff);
       setPassword('');
       setStaff(s.staff);
+      onSignedIn?.(s.staff);
     } catch (err) {
       setPassword('');
       setError(errorText(err, { UNAUTHENTICATED: 'staff.wrong' }));

@@ -1,0 +1,518 @@
+// The staff console in a real Chromium at desktop size (1366×900) against the real server
+// (STYLE.md "Tests": select by role and label, as a person would). Starts `bookstamp serve
+// --test-clock --static web/dist`, builds a small fixture through the API, then walks the console:
+// a redemption by a scanned code (typed into the always-focused field + Enter) and one by card
+// number (then cancelled), the circulation desk, a backfill filed by one counter and approved by
+// another (two browser contexts; the filer's own approval is refused), a prize created in the
+// console and visible in GET /prizes and the patron app, a lottery defined, frozen, drawn and
+// published in the console and re-computed by `bookstamp lottery verify`, the audit log verified,
+// the attendance QR and the public transparency page.
+//
+// Needs: BOOKSTAMP_BIN (default build/bookstamp), BOOKSTAMP_STATIC (default web/dist), /usr/bin/chromium.
+// Screenshots go to tests/web/artifacts/ (gitignored).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHmac } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '..', '..');
+const BIN = process.env.BOOKSTAMP_BIN || path.join(repoRoot, 'build', 'bookstamp');
+const STATIC = process.env.BOOKSTAMP_STATIC || path.join(repoRoot, 'web', 'dist');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARTIFACTS = path.join(here, 'artifacts');
+const PLAYWRIGHT = path.join(repoRoot, 'web', 'node_modules', 'playwright-core', 'index.mjs');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const DESKTOP = { viewport: { width: 1366, height: 900 }, locale: 'zh-TW', timezoneId: 'Asia/Taipei' };
+
+const ADMIN = { username: 'admin', password: 'adminpass1' };
+const COUNTER1 = { username: 'amy', password: 'counterpass1', role: 'counter', branch: 'A' };
+const COUNTER2 = { username: 'ben', password: 'counterpass2', role: 'counter', branch: 'A' };
+const BOSS = { username: 'chen', password: 'bosspass123', role: 'branch_admin', branch: 'A' };
+const AUDITOR = { username: 'dora', password: 'auditpass12', role: 'auditor', branch: null };
+const CARD_A = { card: '20260001', pin: '1234', name: '王小明' };
+const CARD_B = { card: '20260002', pin: '5678', name: '李小華' };
+const CARD_C = { card: '20260003', pin: '2468', name: '林大同' };
+
+const T0 = '2026-09-10T10:00:00+08:00';
+const T1 = '2026-10-06T10:00:00+08:00';
+const T1_MS = Date.parse(T1);
+
+function run(cmd, args, { timeoutMs = 60_000 } = {}) {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+/** Starts the server; answers {url (http://localhost:PORT), api(), setClock(), stop()}. */
+async function startServer() {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'bookstamp-web-'));
+  const add = await run(BIN, ['staff', 'add', '--data', dataDir, '--username', ADMIN.username, '--password', ADMIN.password, '--role', 'sysadmin']);
+  assert.equal(add.code, 0, `staff add failed:\n${add.stdout}\n${add.stderr}`);
+  const child = spawn(BIN, ['serve', '--data', dataDir, '--listen', '127.0.0.1:0', '--test-clock', '--static', STATIC], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = [];
+  child.stderr.on('data', (c) => log.push(String(c)));
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const port = await new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log.join('')}`)), 20_000);
+    child.stdout.on('data', (c) => {
+      buf += String(c);
+      const m = /bookstamp listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    exited.then((e) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited ${JSON.stringify(e)}:\n${log.join('')}`));
+    });
+  });
+  // WebAuthn, service workers and WebCrypto want a secure origin: http://localhost is one.
+  const url = `http://localhost:${port}`;
+  async function api(method, p, { token, body } = {}) {
+    const headers = { Accept: 'application/json' };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1${p}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = text;
+    }
+    return { status: res.status, body: json };
+  }
+  async function must(status, method, p, opts) {
+    const r = await api(method, p, opts);
+    assert.equal(r.status, status, `${method} ${p} ${JSON.stringify(opts?.body ?? '')}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  }
+  return {
+    url,
+    api,
+    must,
+    setClock: (iso) => must(200, 'PUT', '/test/clock', { body: { now: iso } }),
+    async stop() {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The redemption code of step n, computed here independently of the app (docs/passbook.md). */
+function codeAt(id, keyB64Url, n) {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(n));
+  const mac = createHmac('sha256', Buffer.from(keyB64Url, 'base64url')).update(msg).digest();
+  return `R${id}-${String(mac.readUInt32BE(0) % 100_000_000).padStart(8, '0')}`;
+}
+
+/** Branches, staff, patrons with points, a prize and an event in progress. */
+async function buildFixture(srv) {
+  const fx = {};
+  const as = { token: null };
+  const clock = async (iso) => {
+    await srv.setClock(iso);
+    as.token = (await srv.must(201, 'POST', '/staff/session', { body: ADMIN })).token;
+    fx.staff = as.token;
+  };
+  await clock(T0);
+  for (const b of [
+    { code: 'A', name: '總館', mobile_checkout: true },
+    { code: 'B', name: '北屯分館', mobile_checkout: false },
+  ]) {
+    await srv.must(201, 'POST', '/branches', { ...as, body: b });
+  }
+  for (const s of [COUNTER1, COUNTER2, BOSS, AUDITOR]) await srv.must(201, 'POST', '/staff', { ...as, body: s });
+  for (const c of [CARD_A, CARD_B, CARD_C]) {
+    await srv.must(201, 'POST', '/patrons', { ...as, body: { name: c.name, card: { card: c.card, type: 'personal', pin: c.pin } } });
+  }
+  const bib = async (title, author, items) =>
+    (await srv.must(201, 'POST', '/bibs', { ...as, body: { title, author, publisher: '遠流', year: 2020, items } })).bib_id;
+  await bib('被討厭的勇氣', '岸見一郎', [{ barcode: 'I-1', branch: 'A' }]);
+  await bib('小王子', '聖修伯里', [{ barcode: 'I-2', branch: 'A' }]);
+  await bib('深夜食堂', '安倍夜郎', [{ barcode: 'I-3', branch: 'A' }]);
+  fx.habits = await bib('原子習慣', '詹姆斯．克利爾', [{ barcode: 'I-4', branch: 'A' }]);
+  await bib('解憂雜貨店', '東野圭吾', [{ barcode: 'I-5', branch: 'A' }, { barcode: 'I-6', branch: 'A' }]);
+  const checkout = (card, item) => srv.must(201, 'POST', '/circulation/checkout', { ...as, body: { card, item_barcode: item, branch: 'A' } });
+  const checkin = (item) => srv.must(200, 'POST', '/circulation/checkin', { ...as, body: { item_barcode: item, branch: 'A' } });
+  // September: card A borrows three books and returns them (3 points); card B borrows one.
+  for (const i of ['I-1', 'I-2', 'I-3']) await checkout(CARD_A.card, i);
+  await checkout(CARD_B.card, 'I-4');
+  for (const i of ['I-1', 'I-2', 'I-3', 'I-4']) await checkin(i);
+  await clock(T1);
+  fx.bag = (await srv.must(201, 'POST', '/prizes', { ...as, body: { branch: 'A', name: '帆布袋', sponsor: '文化局', cost: 1, stock: 10 } })).prize.id;
+  fx.talk = (await srv.must(201, 'POST', '/events', {
+    ...as,
+    body: {
+      branch: 'A',
+      title: '繪本說故事',
+      starts_at: new Date(T1_MS - 45 * 60_000).toISOString(),
+      ends_at: new Date(T1_MS + 10 * 60_000).toISOString(),
+      attendance_points: 2,
+      capacity: 30,
+    },
+  })).event.id;
+  fx.patronA = (await srv.must(201, 'POST', '/session', { body: { card: CARD_A.card, pin: CARD_A.pin } })).token;
+  // Card C wants 原子習慣 picked up at 北屯分館: the copy on 總館's shelf is on the pull list.
+  const tokC = (await srv.must(201, 'POST', '/session', { body: { card: CARD_C.card, pin: CARD_C.pin } })).token;
+  await srv.must(201, 'POST', `/cards/${CARD_C.card}/holds`, { token: tokC, body: { bib_id: fx.habits, pickup_branch: 'B' } });
+  return fx;
+}
+
+describe('staff console (desktop, zh-TW)', () => {
+  let srv;
+  let fx;
+  let browser;
+  const contexts = [];
+
+  /** A signed-in console tab of its own (its own sessionStorage) for staff member who. */
+  async function consoleFor(who) {
+    const context = await browser.newContext(DESKTOP);
+    await context.clock.install({ time: new Date(T1_MS + 2000) });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${srv.url}/staff`);
+    await page.getByRole('heading', { level: 1, name: '館員工作台登入' }).waitFor();
+    await page.getByLabel('帳號').fill(who.username);
+    await page.getByLabel('密碼').fill(who.password);
+    await page.getByRole('button', { name: '登入' }).click();
+    await page.getByRole('navigation', { name: '工作台選單' }).waitFor();
+    return page;
+  }
+  const shot = async (page, name) => {
+    const file = path.join(ARTIFACTS, `staff-${name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    return file;
+  };
+  const menu = (page) => page.getByRole('navigation', { name: '工作台選單' });
+
+  let amy;
+
+  before(async () => {
+    assert.ok(existsSync(BIN), `no bookstamp binary at ${BIN}`);
+    assert.ok(existsSync(path.join(STATIC, 'index.html')), `no built web app at ${STATIC}: run \`cd web && npm run build\``);
+    assert.ok(existsSync(PLAYWRIGHT), 'playwright-core is missing: run `cd web && npm ci`');
+    assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}`);
+    await mkdir(ARTIFACTS, { recursive: true });
+    srv = await startServer();
+    fx = await buildFixture(srv);
+    const { chromium } = await import(pathToFileURL(PLAYWRIGHT).href);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await srv?.stop();
+  });
+
+  it('signs a counter in onto the redemption desk with a menu scoped to the role', async () => {
+    amy = await consoleFor(COUNTER1);
+    await amy.waitForURL('**/staff/redemptions');
+    await amy.getByRole('heading', { level: 1, name: '兌換櫃台' }).waitFor();
+    const links = await menu(amy).getByRole('link').allInnerTexts();
+    assert.deepEqual(links, ['兌換櫃台', '流通櫃台', '活動', '補登審核'], 'a counter sees only the desk screens');
+    // The scan field has the focus from the start.
+    assert.equal(await amy.evaluate(() => document.activeElement?.id), 'scan-code');
+    await shot(amy, '00-redemption-desk');
+  });
+
+  it('redeems by a scanned code: typed into the focused field + Enter, then handed over', async () => {
+    const created = (await srv.must(201, 'POST', `/cards/${CARD_A.card}/redemptions`, { token: fx.patronA, body: { prize_id: fx.bag } })).redemption;
+    assert.equal(created.code, codeAt(created.id, created.code_key, 0));
+    // A USB scanner types into whatever has the focus and presses Enter.
+    await amy.keyboard.type(created.code);
+    await amy.keyboard.press('Enter');
+    const ticket = amy.getByRole('region', { name: '帆布袋' });
+    await ticket.waitFor();
+    await ticket.getByText('20****001').or(ticket.getByText(/\*+/)).first().waitFor();
+    await ticket.getByText('2 點').waitFor(); // balance: 3 − 1
+    await shot(amy, '01-scanned');
+    await amy.getByRole('button', { name: '交付獎品' }).click();
+    await amy.getByRole('status').filter({ hasText: '已交付：帆布袋' }).waitFor();
+    await shot(amy, '02-handed-over');
+    const r = await srv.must(200, 'GET', `/cards/${CARD_A.card}/redemptions/${created.id}`, { token: fx.patronA });
+    assert.equal(r.redemption.status, 'completed');
+
+    // The same code again: refused in plain words, with the code.
+    assert.equal(await amy.evaluate(() => document.activeElement?.id), 'scan-code', 'focus back in the scan field');
+    await amy.keyboard.type(created.code);
+    await amy.keyboard.press('Enter');
+    await amy.getByRole('alert').filter({ hasText: 'CODE_USED' }).waitFor();
+    await amy.keyboard.type('R999-12345678');
+    await amy.keyboard.press('Enter');
+    await amy.getByRole('alert').filter({ hasText: 'CODE_INVALID' }).waitFor();
+    await shot(amy, '03-refused');
+  });
+
+  it('redeems by card number with the prize picker, then cancels it with a reason', async () => {
+    await amy.getByRole('tab', { name: '以借閱證號兌換' }).click();
+    await amy.getByLabel('借閱證號', { exact: true }).fill(CARD_A.card);
+    await amy.getByLabel('獎品').selectOption({ label: /帆布袋/ }).catch(async () => {
+      const value = await amy.getByLabel('獎品').locator('option', { hasText: '帆布袋' }).getAttribute('value');
+      await amy.getByLabel('獎品').selectOption(value);
+    });
+    await amy.getByRole('button', { name: '兌換並交付' }).click();
+    await amy.getByRole('status').filter({ hasText: '已交付：帆布袋' }).waitFor();
+    let pb = await srv.must(200, 'GET', `/cards/${CARD_A.card}/passbook`, { token: fx.patronA });
+    assert.equal(pb.balance, 1);
+    await shot(amy, '04-by-card');
+    await amy.getByRole('button', { name: '讀者退回獎品，取消這筆兌換' }).click();
+    await amy.getByLabel('取消原因').fill('讀者退回獎品');
+    await amy.getByRole('button', { name: '取消兌換並退還點數' }).click();
+    await amy.getByRole('status').filter({ hasText: '已取消' }).waitFor();
+    pb = await srv.must(200, 'GET', `/cards/${CARD_A.card}/passbook`, { token: fx.patronA });
+    assert.equal(pb.balance, 2);
+  });
+
+  it('checks out and in at the circulation desk, showing the due date and the point', async () => {
+    await menu(amy).getByRole('link', { name: '流通櫃台' }).click();
+    await amy.getByRole('heading', { level: 1, name: '流通櫃台' }).waitFor();
+    await amy.getByLabel('借閱證號').fill(CARD_C.card);
+    await amy.getByLabel('館藏條碼').fill('I-5');
+    await amy.getByRole('button', { name: '借出', exact: true }).click();
+    const out = amy.getByRole('status').filter({ hasText: '已借出《解憂雜貨店》' });
+    await out.waitFor();
+    await out.getByText(/到期日/).waitFor();
+    await out.getByText(/獲得 1 點/).waitFor();
+    await shot(amy, '05-checkout');
+    // The same title again today: no point, with the reason.
+    await amy.getByLabel('館藏條碼').fill('I-6');
+    await amy.getByRole('button', { name: '借出', exact: true }).click();
+    await amy.getByRole('status').filter({ hasText: 'SAME_TITLE_TODAY' }).waitFor();
+    await amy.getByRole('tab', { name: '還書' }).click();
+    await amy.getByLabel('館藏條碼').fill('I-6');
+    await amy.getByRole('button', { name: '歸還' }).click();
+    await amy.getByRole('status').filter({ hasText: '已歸還《解憂雜貨店》' }).waitFor();
+    // The pull list names the copy for card C's hold; checking it in sends it in transit to B.
+    await amy.getByRole('tab', { name: '預約調書' }).click();
+    await amy.getByRole('heading', { name: '待調書清單（1）' }).waitFor();
+    await amy.getByRole('cell', { name: /I-4/ }).waitFor();
+    await shot(amy, '05b-pull-list');
+    await amy.getByRole('tab', { name: '還書' }).click();
+    await amy.getByLabel('館藏條碼').fill('I-4');
+    await amy.getByRole('button', { name: '歸還' }).click();
+    await amy.getByRole('status').filter({ hasText: '請調撥至 B：《原子習慣》' }).waitFor();
+    await amy.getByRole('tab', { name: '預約調書' }).click();
+    await amy.getByRole('heading', { name: '待調書清單（0）' }).waitFor();
+    await amy.getByRole('tab', { name: '讀者查詢' }).click();
+    await amy.getByLabel('借閱證號').fill(CARD_C.card);
+    await amy.getByRole('button', { name: '查詢' }).click();
+    await amy.getByRole('heading', { name: new RegExp(CARD_C.name) }).waitFor();
+    await shot(amy, '06-card-lookup');
+  });
+
+  it('files a backfill as one counter; the filer cannot approve it, another counter does', async () => {
+    await menu(amy).getByRole('link', { name: '活動' }).click();
+    await amy.getByRole('heading', { level: 1, name: '活動' }).waitFor();
+    await amy.getByRole('button', { name: '為「繪本說故事」補登' }).click();
+    await amy.getByLabel('借閱證號').fill(CARD_B.card);
+    await amy.getByLabel('說明').fill('簽到表第 2 頁，手機沒電');
+    await amy.getByRole('button', { name: '補登', exact: true }).click();
+    await amy.getByRole('status').filter({ hasText: '待另一位館員核准' }).waitFor();
+    await shot(amy, '07-backfill-filed');
+
+    await menu(amy).getByRole('link', { name: '補登審核' }).click();
+    await amy.getByRole('button', { name: `核准 ${CARD_B.card} 的「繪本說故事」補登` }).click();
+    await amy.getByRole('alert').filter({ hasText: 'APPROVER_IS_FILER' }).waitFor();
+    await shot(amy, '08-approver-is-filer');
+
+    const ben = await consoleFor(COUNTER2);
+    await menu(ben).getByRole('link', { name: '補登審核' }).click();
+    await ben.getByRole('cell', { name: COUNTER1.username }).waitFor();
+    await ben.getByRole('button', { name: `核准 ${CARD_B.card} 的「繪本說故事」補登` }).click();
+    await ben.getByRole('status').filter({ hasText: '已核准' }).waitFor();
+    await ben.getByText('沒有待審核的補登。').waitFor();
+    await shot(ben, '09-backfill-approved');
+    const list = await srv.must(200, 'GET', '/backfills?status=approved', { token: fx.staff });
+    assert.equal(list.backfills.length, 1);
+    assert.equal(list.backfills[0].decided_by, COUNTER2.username);
+  });
+
+  it('shows the event attendance QR full screen', async () => {
+    await menu(amy).getByRole('link', { name: '活動' }).click();
+    await amy.getByRole('link', { name: '顯示「繪本說故事」的出席 QR' }).click();
+    await amy.getByRole('img', { name: '活動出席 QR 碼' }).waitFor();
+    await amy.getByText(/^E\d+-\d+/).waitFor();
+    await shot(amy, '10-event-qr');
+    await amy.getByRole('link', { name: '回到活動列表' }).click();
+    await amy.getByRole('heading', { level: 1, name: '活動' }).waitFor();
+  });
+
+  it('creates a prize as a branch admin; it is in GET /prizes and the patron app', async () => {
+    const chen = await consoleFor(BOSS);
+    await menu(chen).getByRole('link', { name: '獎品上架' }).click();
+    await chen.getByRole('heading', { level: 1, name: '獎品上架' }).waitFor();
+    await chen.getByRole('button', { name: '新增獎品' }).click();
+    await chen.getByLabel('獎品名稱').fill('藏書票');
+    await chen.getByLabel('提供單位').fill('市立美術館');
+    await chen.getByLabel('兌換點數').fill('2');
+    await chen.getByLabel('總數量').fill('20');
+    await shot(chen, '11a-prize-form');
+    await chen.getByRole('button', { name: '上架' }).click();
+    await chen.getByRole('status').filter({ hasText: '已儲存獎品「藏書票」' }).waitFor();
+    await chen.getByRole('cell', { name: '藏書票（市立美術館）' }).waitFor();
+    const prizes = (await srv.must(200, 'GET', '/prizes?branches=A')).prizes;
+    const made = prizes.find((p) => p.name === '藏書票');
+    assert.ok(made, 'the new prize is on sale');
+    assert.equal(made.cost, 2);
+    assert.equal(made.stock, 20);
+    assert.equal(made.sponsor, '市立美術館');
+
+    // A stock change needs a reason.
+    await chen.getByRole('button', { name: '編輯「藏書票」' }).click();
+    await chen.getByLabel('總數量').fill('25');
+    await chen.getByRole('button', { name: '儲存' }).click();
+    await chen.getByRole('alert').filter({ hasText: '變更數量時請填寫原因' }).waitFor();
+    await chen.getByLabel('數量變更原因').fill('廠商追加 5 個');
+    await chen.getByRole('button', { name: '儲存' }).click();
+    await chen.getByRole('status').filter({ hasText: '已儲存獎品「藏書票」' }).waitFor();
+    const after = (await srv.must(200, 'GET', '/prizes?branches=A')).prizes.find((p) => p.name === '藏書票');
+    assert.equal(after.stock, 25);
+    await shot(chen, '11-prizes');
+
+    // The patron app's prize page lists it too.
+    const patron = await chen.context().newPage();
+    await patron.goto(`${srv.url}/login`);
+    await patron.getByLabel('借閱證號').fill(CARD_A.card);
+    await patron.getByLabel('密碼').fill(CARD_A.pin);
+    await patron.getByRole('button', { name: '登入' }).click();
+    await patron.waitForURL(`${srv.url}/`);
+    await patron.goto(`${srv.url}/passbook/prizes`);
+    await patron.getByText('藏書票').first().waitFor();
+    await patron.screenshot({ path: path.join(ARTIFACTS, 'staff-11b-patron-prizes.png'), fullPage: true });
+    await patron.close();
+  });
+
+  it('creates and edits an event as a branch admin', async () => {
+    const chen = await consoleFor(BOSS);
+    await menu(chen).getByRole('link', { name: '活動' }).click();
+    await chen.getByRole('button', { name: '新增活動' }).click();
+    await chen.getByLabel('活動名稱').fill('親子共讀');
+    await chen.getByLabel('開始時間').fill('2026-10-20T14:00');
+    await chen.getByLabel('結束時間').fill('2026-10-20T15:30');
+    await chen.getByLabel('出席點數').fill('2');
+    await chen.getByLabel('名額').fill('25');
+    await chen.getByRole('button', { name: '建立活動' }).click();
+    await chen.getByRole('status').filter({ hasText: '已儲存活動「親子共讀」' }).waitFor();
+    await chen.getByRole('button', { name: '編輯「親子共讀」' }).click();
+    await chen.getByLabel('出席點數').fill('3');
+    await chen.getByRole('button', { name: '儲存' }).click();
+    await chen.getByRole('status').filter({ hasText: '已儲存活動「親子共讀」' }).waitFor();
+    const events = (await srv.must(200, 'GET', '/events')).events;
+    const made = events.find((e) => e.title === '親子共讀');
+    assert.ok(made, 'the new event is listed');
+    assert.equal(made.branch, 'A');
+    assert.equal(made.attendance_points, 3);
+    assert.equal(made.capacity, 25);
+    assert.equal(Date.parse(made.starts_at), Date.parse('2026-10-20T14:00:00+08:00'));
+    await shot(chen, '11c-events');
+  });
+
+  it('defines, freezes, draws and publishes a lottery; the CLI recomputes the same winners', async () => {
+    const admin = await consoleFor(ADMIN);
+    await menu(admin).getByRole('link', { name: '抽獎' }).click();
+    await admin.getByRole('heading', { level: 1, name: '抽獎' }).waitFor();
+    await admin.getByRole('button', { name: '新增抽獎' }).click();
+    await admin.getByLabel('名稱').fill('九月借閱抽獎');
+    await admin.getByLabel('借閱期間起').fill('2026-09-01');
+    await admin.getByLabel('借閱期間迄').fill('2026-09-30');
+    await admin.getByLabel('至少借閱冊數').fill('1');
+    await admin.getByLabel('公開亂數來源').fill('2026-10-25 統一發票特別獎');
+    await admin.getByLabel('獎項').fill('圖書禮券 × 1');
+    await shot(admin, '12a-lottery-form');
+    await admin.getByRole('button', { name: '建立' }).click();
+    await admin.getByRole('status').filter({ hasText: '已建立抽獎「九月借閱抽獎」' }).waitFor();
+    const card = admin.getByRole('region', { name: '九月借閱抽獎' });
+    await card.getByRole('button', { name: '凍結名單' }).click();
+    await card.getByText('名單已凍結').waitFor();
+    await card.getByLabel(/公開值/).fill('12345678');
+    await card.getByRole('button', { name: '抽出 1 名' }).click();
+    await card.getByRole('button', { name: '公布結果' }).click();
+    await card.getByText('已公布').waitFor();
+    await card.getByRole('table').waitFor();
+    await shot(admin, '12-lottery');
+
+    const all = (await srv.must(200, 'GET', '/lotteries')).lotteries;
+    const lot = all.find((l) => l.title === '九月借閱抽獎');
+    const { lottery } = await srv.must(200, 'GET', `/lotteries/${lot.id}`);
+    assert.equal(lottery.status, 'published');
+    assert.equal(lottery.entries, 2, 'cards A and B borrowed in September');
+    const shownHash = await card.getByTestId('list-hash').innerText();
+    assert.equal(shownHash.trim(), lottery.list_sha256);
+    const listRes = await fetch(`${srv.url}/api/v1/lotteries/${lot.id}/list`);
+    assert.equal(listRes.status, 200);
+    const dir = await mkdtemp(path.join(tmpdir(), 'bookstamp-lottery-'));
+    const listFile = path.join(dir, 'list.txt');
+    await writeFile(listFile, Buffer.from(await listRes.arrayBuffer()));
+    const winners = lottery.prizes.reduce((n, p) => n + p.quantity, 0);
+    const cli = await run(BIN, ['lottery', 'verify', '--list', listFile, '--secret', lottery.secret, '--public', lottery.public_value, '--winners', String(winners)]);
+    await rm(dir, { recursive: true, force: true });
+    assert.equal(cli.code, 0, `lottery verify failed:\n${cli.stdout}\n${cli.stderr}`);
+    const cliTokens = cli.stdout.match(/\b[0-9a-f]{16}\b/g) ?? [];
+    const published = lottery.results.filter((r) => r.status === 'winner').map((r) => r.token);
+    assert.deepEqual(cliTokens, published, `CLI said:\n${cli.stdout}`);
+    assert.ok(cli.stdout.includes(lottery.list_sha256), 'the CLI prints the list hash');
+    for (const tok of published) await card.getByRole('cell', { name: tok }).waitFor();
+  });
+
+  it('verifies the audit chain as an auditor', async () => {
+    const dora = await consoleFor(AUDITOR);
+    await dora.waitForURL('**/staff/audit');
+    const links = await menu(dora).getByRole('link').allInnerTexts();
+    assert.deepEqual(links, ['稽核紀錄'], 'an auditor sees only the audit log');
+    await dora.getByRole('table').waitFor();
+    await dora.getByRole('button', { name: '驗證雜湊鏈' }).click();
+    await dora.getByRole('status').filter({ hasText: '驗證通過' }).waitFor();
+    const v = await srv.must(200, 'GET', '/audit/verify', { token: fx.staff });
+    assert.equal(v.ok, true);
+    await dora.getByText(v.head).first().waitFor();
+    await dora.getByLabel('動作').fill('redemption*');
+    await dora.getByRole('button', { name: '篩選' }).click();
+    await dora.getByRole('table').waitFor();
+    await shot(dora, '13-audit');
+  });
+
+  it('shows the public transparency page with the head hash and the lottery proof', async () => {
+    const page = await contexts[0].newPage();
+    await page.goto(`${srv.url}/transparency`);
+    await page.getByRole('heading', { level: 1, name: '公開資訊' }).waitFor();
+    await page.getByRole('heading', { name: '抽獎證明' }).waitFor();
+    await page.getByText('九月借閱抽獎').waitFor();
+    await shot(page, '14-transparency');
+    await page.close();
+  });
+  it('switches the console to English, and the desk tabs work with the arrow keys', async () => {
+    await menu(amy).getByRole('link', { name: '兌換櫃台' }).click();
+    await amy.getByRole('button', { name: 'Switch to English' }).click();
+    await amy.getByRole('heading', { level: 1, name: 'Redemption desk' }).waitFor();
+    const links = await amy.getByRole('navigation', { name: 'Console menu' }).getByRole('link').allInnerTexts();
+    assert.deepEqual(links, ['Redemption desk', 'Circulation desk', 'Events', 'Backfill queue']);
+    await amy.getByRole('tab', { name: 'Scan a code' }).focus();
+    await amy.keyboard.press('ArrowRight');
+    await amy.getByRole('tab', { name: 'Redeem by card number', selected: true }).waitFor();
+    await amy.getByRole('combobox', { name: 'Prize' }).waitFor();
+    await shot(amy, '15-english');
+  });
+});
