@@ -58,18 +58,19 @@ Result<LedgerEntryResult> AppendLedger(SqlTx& tx, const Env& env, const Actor& a
 
 PointsPolicy LoadPointsPolicy(SqlTx& tx) {
   PointsPolicy p;
+  auto settings = repo::SettingsWithPrefix(tx, "points.");
   auto num = [&](const char* key, int& out) {
-    if (auto v = repo::Setting(tx, key)) out = std::stoi(*v);
+    if (auto it = settings.find(key); it != settings.end()) out = std::stoi(it->second);
   };
   num("points.per_loan.counter", p.per_loan_counter);
   num("points.per_loan.kiosk", p.per_loan_kiosk);
   num("points.per_loan.mobile", p.per_loan_mobile);
   num("points.daily_cap", p.daily_cap);
   num("points.monthly_cap", p.monthly_cap);
-  if (auto v = repo::Setting(tx, "points.no_points_item_types")) {
+  if (auto it = settings.find("points.no_points_item_types"); it != settings.end()) {
     p.no_points_item_types.clear();
     std::string cur;
-    for (char c : *v + ",") {
+    for (char c : it->second + ",") {
       if (c == ',') {
         if (!cur.empty()) p.no_points_item_types.insert(cur);
         cur.clear();

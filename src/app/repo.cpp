@@ -184,9 +184,9 @@ CardPolicy* PolicySlot(LibraryPolicy& p, const std::string& type) {
   return nullptr;
 }
 
-int IntSetting(SqlTx& tx, const std::string& key, int fallback) {
-  auto v = Setting(tx, key);
-  return v ? std::stoi(*v) : fallback;
+int IntSetting(const std::map<std::string, std::string>& settings, const std::string& key, int fallback) {
+  auto it = settings.find(key);
+  return it == settings.end() ? fallback : std::stoi(it->second);
 }
 }  // namespace
 
@@ -202,10 +202,12 @@ LibraryPolicy LoadPolicy(SqlTx& tx) {
       slot->earns_points = r.Int(5) != 0;
     }
   }
-  p.pickup_days = IntSetting(tx, "policy.pickup_days", p.pickup_days);
-  p.no_show_limit = IntSetting(tx, "policy.no_show_limit", p.no_show_limit);
-  p.no_show_window_days = IntSetting(tx, "policy.no_show_window_days", p.no_show_window_days);
-  p.no_show_suspension_days = IntSetting(tx, "policy.no_show_suspension_days", p.no_show_suspension_days);
+  // One query for the settings: this runs in every checkout, on the single writer.
+  auto settings = SettingsWithPrefix(tx, "policy.");
+  p.pickup_days = IntSetting(settings, "policy.pickup_days", p.pickup_days);
+  p.no_show_limit = IntSetting(settings, "policy.no_show_limit", p.no_show_limit);
+  p.no_show_window_days = IntSetting(settings, "policy.no_show_window_days", p.no_show_window_days);
+  p.no_show_suspension_days = IntSetting(settings, "policy.no_show_suspension_days", p.no_show_suspension_days);
   return p;
 }
 
@@ -247,6 +249,16 @@ std::optional<std::string> Setting(SqlTx& tx, const std::string& key) {
   auto row = tx.QueryOne("SELECT value FROM settings WHERE key = ?", {key});
   if (!row) return std::nullopt;
   return row->Text(0);
+}
+
+std::map<std::string, std::string> SettingsWithPrefix(SqlTx& tx, const std::string& prefix) {
+  std::map<std::string, std::string> out;
+  // A range scan on the primary key: keys from "policy." up to "policy/" ('/' follows '.').
+  auto end = prefix;
+  end.back() = static_cast<char>(end.back() + 1);
+  for (const auto& r : tx.Query("SELECT key, value FROM settings WHERE key >= ? AND key < ?", {prefix, end}))
+    out.emplace(r.Text(0), r.Text(1));
+  return out;
 }
 
 void PutSetting(SqlTx& tx, const std::string& key, const std::string& value) {

@@ -1,5 +1,6 @@
 // Loading and saving domain values with the SQL port (shared by the use cases).
 #pragma once
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -33,6 +34,8 @@ void SetBorrowResumesOn(SqlTx& tx, const CardNumber& n, std::optional<Date> d);
 void SetReserveResumesOn(SqlTx& tx, const CardNumber& n, std::optional<Date> d);
 
 std::optional<std::string> Setting(SqlTx& tx, const std::string& key);
+// Every setting whose key starts with `prefix` ("policy."), in one query.
+std::map<std::string, std::string> SettingsWithPrefix(SqlTx& tx, const std::string& prefix);
 void PutSetting(SqlTx& tx, const std::string& key, const std::string& value);
 
 // "2026-11-29" or NULL.

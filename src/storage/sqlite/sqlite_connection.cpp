@@ -181,7 +181,10 @@ SqliteConnection::SqliteConnection(const std::string& path, const SqliteConnecti
       ExecScript("PRAGMA journal_size_limit=67108864");
     }
     ExecScript(
-        fmt::format("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-{}", options.cache_kib));
+        fmt::format("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-{}; "
+                    // Savepoint journals of a group stay in memory instead of a temp file.
+                    "PRAGMA temp_store=MEMORY",
+                    options.cache_kib));
   } catch (const StoreUnavailable& e) {
     Close();
     throw StoreUnavailable(fmt::format("cannot open SQLite database {}: {}", path, e.what()));
