@@ -91,6 +91,16 @@ LoanView LoanViewOf(SqlTx& tx, const Env& env, const Loan& loan, const Card* car
   return v;
 }
 
+// "Your hold is ready at BRANCH, pick up by DATE": once per hold.
+void QueueHoldReady(SqlTx& tx, const Env& env, const Hold& hold) {
+  QueueNotice(tx, env, hold.card, "hold_ready",
+              {{"hold_id", hold.id.value()},
+               {"bib_id", hold.bib.value()},
+               {"branch", hold.pickup_branch.value()},
+               {"pickup_by", FormatDate(*hold.pickup_by)}},
+              fmt::format("hold_ready:{}", hold.id.value()));
+}
+
 // A copy is free at `branch` (checked in, or released by a hold): give it to the first waiting hold.
 std::optional<Hold> PassCopy(SqlTx& tx, const Env& env, const Item& item, const BranchCode& branch,
                              const LibraryPolicy& policy) {
@@ -103,14 +113,7 @@ std::optional<Hold> PassCopy(SqlTx& tx, const Env& env, const Item& item, const 
   hold.ready_on = trap->ready_on;
   hold.pickup_by = trap->pickup_by;
   repo::SaveHoldState(tx, hold);
-  if (hold.status == HoldStatus::kReady) {
-    QueueNotice(tx, env, hold.card, "hold_ready",
-                {{"hold_id", hold.id.value()},
-                 {"bib_id", hold.bib.value()},
-                 {"branch", hold.pickup_branch.value()},
-                 {"pickup_by", FormatDate(*hold.pickup_by)}},
-                fmt::format("hold_ready:{}", hold.id.value()));
-  }
+  if (hold.status == HoldStatus::kReady) QueueHoldReady(tx, env, hold);
   return hold;
 }
 
@@ -334,12 +337,7 @@ Result<CheckinResult> CheckIn(SqlTx& tx, const Env& env, const Actor& actor, con
       hold->ready_on = arrival->ready_on;
       hold->pickup_by = arrival->pickup_by;
       repo::SaveHoldState(tx, *hold);
-      QueueNotice(tx, env, hold->card, "hold_ready",
-                  {{"hold_id", hold->id.value()},
-                   {"bib_id", hold->bib.value()},
-                   {"branch", hold->pickup_branch.value()},
-                   {"pickup_by", FormatDate(*hold->pickup_by)}},
-                  fmt::format("hold_ready:{}", hold->id.value()));
+      QueueHoldReady(tx, env, *hold);
     }
   } else if (!hold) {
     hold = PassCopy(tx, env, *item, branch->code, policy);
