@@ -123,6 +123,7 @@ Config LoadConfig(const std::string& path) {
       text("password", a.password, true);
       text("branch", a.branch, true);
       text("charset", a.charset, false);
+      text("no_login_from", a.no_login_from, false);
       for (auto& ch : a.charset) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       if (a.charset == "utf8") a.charset = "utf-8";
       if (a.charset != "utf-8" && a.charset != "cp850")

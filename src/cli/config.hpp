@@ -17,6 +17,7 @@ struct Sip2AccountConfig {
   std::string branch;            // the branch the kiosk stands in (also AO)
   std::string charset = "utf-8";  // "utf-8" or "cp850"
   bool error_detection = false;  // AY/AZ checksums on answers
+  std::string no_login_from;     // a kiosk address that needs no 93 login (empty: login required)
 };
 
 struct Config {

@@ -164,7 +164,8 @@ int Serve(const ServeOptions& o, const char* argv0) {
     std::vector<sip2::Account> accounts;
     for (const auto& a : config.sip2_accounts)
       accounts.push_back({a.username, a.password, a.branch,
-                          a.charset == "cp850" ? sip2::Charset::kCp850 : sip2::Charset::kUtf8, a.error_detection});
+                          a.charset == "cp850" ? sip2::Charset::kCp850 : sip2::Charset::kUtf8, a.error_detection,
+                          a.no_login_from});
     if (accounts.empty()) spdlog::warn("--sip2 without [[sip2.accounts]] in the config: no kiosk can log in");
     sip2_deps = std::make_unique<sip2::Deps>(sip2::Deps{*store, clock, tz, slow_pool, std::move(accounts)});
     sip2::ServerOptions sip2_options;

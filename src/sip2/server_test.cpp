@@ -103,3 +103,30 @@ TEST(Sip2Server, DefaultIdleTimeoutOutlastsAKioskStatusPoll) {
 
 }  // namespace
 }  // namespace bookstamp::sip2
+
+namespace bookstamp::sip2 {
+namespace {
+
+TEST(Sip2Server, KioskConfiguredForNoLoginNeedsNo93FromItsAddress) {
+  testing::KioskLibrary lib;
+  Deps deps = lib.deps();
+  deps.accounts = {{"lobby", "unused", "A", Charset::kUtf8, false, "127.0.0.1"}};
+  Server server({"127.0.0.1", 0}, deps);
+  Client c(server.Start());
+  // Item information answers at once: the session started logged in as "lobby".
+  EXPECT_EQ(c.Ask("1720260302    100000AOA|ABI1|").substr(0, 4), "1803");
+  server.Stop();
+}
+
+TEST(Sip2Server, NoLoginAddressOtherThanThePeerStillRequiresLogin) {
+  testing::KioskLibrary lib;
+  Deps deps = lib.deps();
+  deps.accounts = {{"lobby", "unused", "A", Charset::kUtf8, false, "10.9.9.9"}};
+  Server server({"127.0.0.1", 0}, deps);
+  Client c(server.Start());
+  EXPECT_EQ(c.Ask("1720260302    100000AOA|ABI1|").substr(0, 4), "1801");
+  server.Stop();
+}
+
+}  // namespace
+}  // namespace bookstamp::sip2

@@ -168,7 +168,10 @@ Message Refusal(const Message& req, const std::string& now, const std::string& b
   return m;
 }
 
-Session::Session(const Deps& deps, std::string peer) : deps_(deps), peer_(std::move(peer)) {}
+Session::Session(const Deps& deps, std::string peer) : deps_(deps), peer_(std::move(peer)) {
+  for (const auto& a : deps_.accounts)
+    if (!a.no_login_from.empty() && a.no_login_from == peer_) account_ = &a;
+}
 
 std::string Session::Now() const { return SipDateFromRfc3339(deps_.tz.Rfc3339(deps_.clock.Now())); }
 

@@ -21,6 +21,9 @@ struct Account {
   std::string branch;    // the branch the kiosk stands in; also the institution id (AO)
   Charset charset = Charset::kUtf8;
   bool error_detection = false;  // AY/AZ on answers
+  // A kiosk at this address needs no 93 login: its sessions start logged in as this account
+  // (API.md: "unless the account is configured for no login"). Empty: login required.
+  std::string no_login_from;
 };
 
 struct Deps {
