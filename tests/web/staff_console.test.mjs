@@ -12,25 +12,16 @@
 // Screenshots go to tests/web/artifacts/ (gitignored).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createHmac } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { ADMIN, ARTIFACTS, BIN, CHROMIUM, CHROMIUM_ARGS, PLAYWRIGHT, STATIC, repoRoot, run, startServer } from './lib/harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '..', '..');
-const BIN = process.env.BOOKSTAMP_BIN || path.join(repoRoot, 'build', 'bookstamp');
-const STATIC = process.env.BOOKSTAMP_STATIC || path.join(repoRoot, 'web', 'dist');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARTIFACTS = path.join(here, 'artifacts');
-const PLAYWRIGHT = path.join(repoRoot, 'web', 'node_modules', 'playwright-core', 'index.mjs');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const DESKTOP = { viewport: { width: 1366, height: 900 }, locale: 'zh-TW', timezoneId: 'Asia/Taipei' };
 
-const ADMIN = { username: 'admin', password: 'adminpass1' };
 const COUNTER1 = { username: 'amy', password: 'counterpass1', role: 'counter', branch: 'A' };
 const COUNTER2 = { username: 'ben', password: 'counterpass2', role: 'counter', branch: 'A' };
 const BOSS = { username: 'chen', password: 'bosspass123', role: 'branch_admin', branch: 'A' };
@@ -43,80 +34,6 @@ const T0 = '2026-09-10T10:00:00+08:00';
 const T1 = '2026-10-06T10:00:00+08:00';
 const T1_MS = Date.parse(T1);
 
-function run(cmd, args, { timeoutMs = 60_000 } = {}) {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
-
-/** Starts the server; answers {url (http://localhost:PORT), api(), setClock(), stop()}. */
-async function startServer() {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'bookstamp-web-'));
-  const add = await run(BIN, ['staff', 'add', '--data', dataDir, '--username', ADMIN.username, '--password', ADMIN.password, '--role', 'sysadmin']);
-  assert.equal(add.code, 0, `staff add failed:\n${add.stdout}\n${add.stderr}`);
-  const child = spawn(BIN, ['serve', '--data', dataDir, '--listen', '127.0.0.1:0', '--test-clock', '--static', STATIC], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const log = [];
-  child.stderr.on('data', (c) => log.push(String(c)));
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  const port = await new Promise((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log.join('')}`)), 20_000);
-    child.stdout.on('data', (c) => {
-      buf += String(c);
-      const m = /bookstamp listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(buf);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    exited.then((e) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited ${JSON.stringify(e)}:\n${log.join('')}`));
-    });
-  });
-  // WebAuthn, service workers and WebCrypto want a secure origin: http://localhost is one.
-  const url = `http://localhost:${port}`;
-  async function api(method, p, { token, body } = {}) {
-    const headers = { Accept: 'application/json' };
-    if (token) headers.Authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await fetch(`http://127.0.0.1:${port}/api/v1${p}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let json = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = text;
-    }
-    return { status: res.status, body: json };
-  }
-  async function must(status, method, p, opts) {
-    const r = await api(method, p, opts);
-    assert.equal(r.status, status, `${method} ${p} ${JSON.stringify(opts?.body ?? '')}: ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body;
-  }
-  return {
-    url,
-    api,
-    must,
-    setClock: (iso) => must(200, 'PUT', '/test/clock', { body: { now: iso } }),
-    async stop() {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killer);
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** The redemption code of step n, computed here independently of the app (docs/passbook.md). */
 function codeAt(id, keyB64Url, n) {
