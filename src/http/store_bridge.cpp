@@ -1,5 +1,5 @@
-// The Store-to-coroutine bridge; see store_bridge.hpp.
-#include "http/store_bridge.hpp"
+// The Store-to-coroutine bridge; see store_await.hpp.
+#include "http/store_await.hpp"
 
 #include <atomic>
 #include <boost/asio/async_result.hpp>
@@ -9,8 +9,9 @@
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <memory>
+#include <optional>
 
-namespace bookstamp::http::detail {
+namespace bookstamp {
 namespace {
 namespace asio = boost::asio;
 
@@ -53,12 +54,12 @@ asio::awaitable<void> Await(Submit submit) {
 }
 }  // namespace
 
-asio::awaitable<void> AwaitWrite(Store& store, Store::WriteJob job) {
+asio::awaitable<void> AwaitStoreWrite(Store& store, Store::WriteJob job) {
   co_await Await([&](Store::Done done) { store.SubmitWrite(std::move(job), std::move(done)); });
 }
 
-asio::awaitable<void> AwaitRead(Store& store, Store::ReadJob job) {
+asio::awaitable<void> AwaitStoreRead(Store& store, Store::ReadJob job) {
   co_await Await([&](Store::Done done) { store.SubmitRead(std::move(job), std::move(done)); });
 }
 
-}  // namespace bookstamp::http::detail
+}  // namespace bookstamp

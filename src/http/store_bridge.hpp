@@ -16,13 +16,18 @@
 #include <utility>
 
 #include "app/ports/store.hpp"
+#include "http/store_await.hpp"
 #include "domain/error.hpp"
 
 namespace bookstamp::http {
 namespace detail {
-// Submit and suspend until `done`; rethrow its error.
-boost::asio::awaitable<void> AwaitWrite(Store& store, Store::WriteJob job);
-boost::asio::awaitable<void> AwaitRead(Store& store, Store::ReadJob job);
+// Submit and suspend until `done`; rethrow its error (http/store_await.hpp).
+inline boost::asio::awaitable<void> AwaitWrite(Store& store, Store::WriteJob job) {
+  return AwaitStoreWrite(store, std::move(job));
+}
+inline boost::asio::awaitable<void> AwaitRead(Store& store, Store::ReadJob job) {
+  return AwaitStoreRead(store, std::move(job));
+}
 
 template <class T>
 struct IsResult : std::false_type {};
