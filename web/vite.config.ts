@@ -38,6 +38,8 @@ export default defineConfig({
         // The server answers these itself; the app shell must never shadow them.
         navigateFallbackDenylist: [/^\/api\//, /^\/metrics/, /^\/health/],
         cleanupOutdatedCaches: true,
+        // Web Push: show pushes and open their page (public/push-sw.js).
+        importScripts: ['/push-sw.js'],
         // Take over the page that installed the worker at once: the mobile library card must work
         // offline after the very first visit, not the second.
         clientsClaim: true,

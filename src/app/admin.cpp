@@ -152,6 +152,67 @@ Result<StaffView> CreateStaff(SqlTx& tx, const Env& env, const Actor& actor, con
   return StaffView{StaffId(id), in.username, in.role, in.branch};
 }
 
+namespace {
+std::optional<StaffAccount> FindStaffAccount(SqlTx& tx, const std::string& username) {
+  auto r = tx.QueryOne("SELECT id, username, role, branch, active, created_at FROM staff WHERE username = ?",
+                       {username});
+  if (!r) return std::nullopt;
+  StaffAccount a;
+  a.view = StaffView{StaffId(r->Int(0)), r->Text(1), RoleFromString(r->Text(2)).value_or(Role::kCounter),
+                     r->IsNull(3) ? std::nullopt : std::optional<BranchCode>(BranchCode(r->Text(3)))};
+  a.active = r->Int(4) != 0;
+  a.created_at = FromMillis(r->Int(5));
+  return a;
+}
+}  // namespace
+
+Result<std::vector<StaffAccount>> ListStaff(SqlTx& tx, const Actor& actor) {
+  if (auto ok = Authorize(actor, Permission::kManageStaff); !ok) return Fail(ok.error());
+  std::vector<StaffAccount> out;
+  for (const auto& r : tx.Query("SELECT username FROM staff ORDER BY username"))
+    if (auto a = FindStaffAccount(tx, r.Text(0))) out.push_back(std::move(*a));
+  return out;
+}
+
+Result<StaffAccount> UpdateStaff(SqlTx& tx, const Env& env, const Actor& actor, const std::string& username,
+                                 const StaffPatch& patch) {
+  if (auto ok = Authorize(actor, Permission::kManageStaff); !ok) return Fail(ok.error());
+  auto before = FindStaffAccount(tx, username);
+  if (!before) return Fail(ErrorCode::kNotFound);
+  const bool self = actor.IsStaff() && actor.staff == before->view.id;
+  JsonObject changes;
+  if (patch.role && *patch.role != before->view.role) {
+    if (self) return Fail(DomainError::Invalid("role", "own_account"));
+    tx.Exec("UPDATE staff SET role = ? WHERE id = ?", {std::string(ToString(*patch.role)), before->view.id.value()});
+    changes["role"] = std::string(ToString(*patch.role));
+  }
+  if (patch.branch && *patch.branch != before->view.branch) {
+    if (self) return Fail(DomainError::Invalid("branch", "own_account"));
+    if (*patch.branch && !repo::FindBranch(tx, **patch.branch)) return Fail(ErrorCode::kBranchNotFound);
+    tx.Exec("UPDATE staff SET branch = ? WHERE id = ?",
+            {*patch.branch ? SqlValue((*patch.branch)->value()) : SqlValue(nullptr), before->view.id.value()});
+    changes["branch"] = *patch.branch ? JsonValue((*patch.branch)->value()) : JsonValue(nullptr);
+  }
+  if (patch.active && *patch.active != before->active) {
+    if (self) return Fail(DomainError::Invalid("active", "own_account"));
+    tx.Exec("UPDATE staff SET active = ? WHERE id = ?", {std::int64_t{*patch.active}, before->view.id.value()});
+    changes["active"] = *patch.active;
+  }
+  if (patch.password_hash) {
+    tx.Exec("UPDATE staff SET password_hash = ? WHERE id = ?", {*patch.password_hash, before->view.id.value()});
+    changes["password_reset"] = true;  // never the hash
+  }
+  if (changes.empty()) return *before;
+  // Whatever changed, the account's open sessions end: the next request signs in again.
+  auto revoked = tx.QueryOne("SELECT count(*) FROM sessions WHERE staff_id = ?", {before->view.id.value()})->Int(0);
+  tx.Exec("DELETE FROM sessions WHERE staff_id = ?", {before->view.id.value()});
+  changes["sessions_revoked"] = revoked;
+  AppendAudit(tx, env.Now(), env.tz,
+              {actor.label, "staff.update", fmt::format("staff:{}", before->view.id.value()),
+               {{"username", username}, {"changes", changes}}});
+  return *FindStaffAccount(tx, username);
+}
+
 PolicyView LoadAllPolicy(SqlTx& tx) {
   return {repo::LoadPolicy(tx), LoadPointsPolicy(tx),
           repo::Setting(tx, "policy.backfill_second_person").value_or("1") != "0"};

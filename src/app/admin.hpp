@@ -50,6 +50,26 @@ struct StaffInput {
 };
 [[nodiscard]] Result<StaffView> CreateStaff(SqlTx& tx, const Env& env, const Actor& actor, const StaffInput& in);
 
+struct StaffAccount {
+  StaffView view;
+  bool active = true;
+  Instant created_at;
+};
+// Every account, by username (sysadmin only). Password hashes never leave the database.
+[[nodiscard]] Result<std::vector<StaffAccount>> ListStaff(SqlTx& tx, const Actor& actor);
+
+// A merge patch; for `branch` the outer optional says "present" (inner nullopt: all branches).
+struct StaffPatch {
+  std::optional<Role> role;
+  std::optional<std::optional<BranchCode>> branch;
+  std::optional<bool> active;
+  std::optional<std::string> password_hash;  // a reset: argon2id of the new password
+};
+// Sysadmin only; NOT_FOUND for an unknown username; nobody disables or demotes their own account.
+// A change of role, branch, activity or password signs the account out everywhere.
+[[nodiscard]] Result<StaffAccount> UpdateStaff(SqlTx& tx, const Env& env, const Actor& actor,
+                                               const std::string& username, const StaffPatch& patch);
+
 struct PolicyView {
   LibraryPolicy library;
   PointsPolicy points;

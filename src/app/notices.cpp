@@ -11,4 +11,11 @@ void QueueNotice(SqlTx& tx, const Env& env, const CardNumber& card, const std::s
       {card.value(), kind, Canonical(JsonValue(payload)), SqlOpt(dedupe_key), ToMillis(env.Now())});
 }
 
+bool NoticeWanted(SqlTx& tx, const CardNumber& card, const std::string& kind, const std::string& channel) {
+  return !tx.QueryOne("SELECT 1 FROM notice_preferences WHERE card = ? AND channel = ? AND kind IN (?, '*') "
+                      "AND enabled = 0",
+                      {card.value(), channel, kind})
+              .has_value();
+}
+
 }  // namespace bookstamp

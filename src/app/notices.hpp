@@ -13,4 +13,8 @@ namespace bookstamp {
 void QueueNotice(SqlTx& tx, const Env& env, const CardNumber& card, const std::string& kind,
                  const JsonObject& payload, const std::optional<std::string>& dedupe_key = std::nullopt);
 
+// Whether the card wants notices of `kind` on `channel` ("email", "push"): no row means yes; a row
+// turning off the kind or every kind ("*") means no. The dispatchers ask at send time.
+bool NoticeWanted(SqlTx& tx, const CardNumber& card, const std::string& kind, const std::string& channel);
+
 }  // namespace bookstamp

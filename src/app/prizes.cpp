@@ -314,6 +314,17 @@ std::vector<PrizeView> ListPrizes(SqlTx& tx, const Env& env, const PrizeFilter& 
   return out;
 }
 
+Result<std::vector<PrizeView>> ListAllPrizes(SqlTx& tx, const Env& env, const Actor& actor, PrizeFilter filter) {
+  if (auto ok = Authorize(actor, Permission::kManagePrizes); !ok) return Fail(ok.error());
+  if (actor.IsStaff() && actor.branch) {
+    for (const auto& b : filter.branches)
+      if (b != *actor.branch) return Fail(ErrorCode::kForbidden);
+    filter.branches = {*actor.branch};
+  }
+  filter.on_sale_only = false;
+  return ListPrizes(tx, env, filter);
+}
+
 Result<RedemptionCreated> RequestRedemption(SqlTx& tx, const Env& env, const Actor& actor, const CardNumber& card,
                                             PrizeId prize_id) {
   ExpireDue(tx, env);

@@ -54,6 +54,10 @@ struct PrizeFilter {
 };
 // Prizes on sale now (out-of-stock ones included), cheapest first.
 std::vector<PrizeView> ListPrizes(SqlTx& tx, const Env& env, const PrizeFilter& filter);
+// The staff listing (A1): every prize, on sale or not (future, ended, out of stock), for staff who
+// manage prizes; branch admins get their own branch only (FORBIDDEN when they ask for another).
+[[nodiscard]] Result<std::vector<PrizeView>> ListAllPrizes(SqlTx& tx, const Env& env, const Actor& actor,
+                                                           PrizeFilter filter);
 
 struct RedemptionView {
   Redemption redemption;  // status is the effective one

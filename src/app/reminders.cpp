@@ -1,4 +1,5 @@
-// The reminder pass: loans due soon or overdue, holds whose pickup ends tomorrow, the daily digest.
+// The reminder pass: loans due soon or overdue, holds whose pickup ends tomorrow, events tomorrow,
+// the daily digest.
 #include "app/reminders.hpp"
 
 #include <fmt/format.h>
@@ -81,6 +82,23 @@ ReminderCounts QueueReminders(SqlTx& tx, const Env& env) {
     QueueNotice(tx, env, CardNumber(r.Text(1)), "pickup_ending",
                 {{"hold_id", r.Int(0)}, {"branch", r.Text(2)}, {"pickup_by", r.Text(3)}, {"title", r.Text(4)}}, key);
     ++counts.pickup_ending;
+  }
+
+  // Events starting on the next local day, to every card registered for them (活動提醒). The key
+  // holds the start, so a moved event reminds again for its new day.
+  auto events = tx.Query(
+      "SELECT e.id, r.card, e.title, e.starts_at, e.branch FROM registrations r JOIN events e ON e.id = r.event_id "
+      "WHERE r.status = 'registered' AND e.starts_at >= ? AND e.starts_at < ? ORDER BY e.starts_at, e.id, r.card",
+      {ToMillis(env.tz.StartOfDay(today + Days(1))), ToMillis(env.tz.StartOfDay(today + Days(2)))});
+  for (const auto& r : events) {
+    const auto key = fmt::format("event_tomorrow:{}:{}:{}", r.Int(0), r.Text(1), r.Int(3));
+    if (Queued(tx, key)) continue;
+    // "2026-03-03 14:00", the library's local time.
+    auto starts = env.tz.Rfc3339(FromMillis(r.Int(3))).substr(0, 16);
+    starts[10] = ' ';
+    QueueNotice(tx, env, CardNumber(r.Text(1)), "event_tomorrow",
+                {{"event_id", r.Int(0)}, {"title", r.Text(2)}, {"starts_at", starts}, {"branch", r.Text(4)}}, key);
+    ++counts.event_tomorrow;
   }
   return counts;
 }

@@ -1,11 +1,15 @@
 // Scheduled reminders (once per occurrence, digest per card and day) and the inbox over notices.
 #include "app/reminders.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "app/app_test_support.hpp"
+#include "app/events.hpp"
 #include "app/inbox.hpp"
+#include "app/ledger.hpp"
 #include "app/notices.hpp"
+#include "app/prizes.hpp"
 
 namespace bookstamp {
 namespace {
@@ -101,6 +105,72 @@ TEST_F(RemindersTest, HoldPickupEndingTomorrow) {
   At(*ParseDate(*pickup_by) - Days(1));
   EXPECT_EQ(Pass().pickup_ending, 1);
   EXPECT_EQ(Pass().pickup_ending, 0);
+}
+
+TEST_F(RemindersTest, EventTomorrowToEachRegisteredCardOnceAndAgainIfMoved) {
+  At(*ParseDate("2026-03-02"));
+  EventInput in;
+  in.branch = BranchCode("A");
+  in.title = "說故事時間";
+  in.starts_at = *ParseRfc3339("2026-03-05T14:00:00+08:00");
+  in.ends_at = *ParseRfc3339("2026-03-05T16:00:00+08:00");
+  auto ev = lib.Do([&](SqlTx& tx) { return CreateEvent(tx, lib.env(), lib.actor(), in); });
+  ASSERT_TRUE(ev);
+  const auto id = ev->event.id;
+  for (const char* card : {"C1", "C2"})
+    ASSERT_TRUE(lib.Do([&](SqlTx& tx) { return RegisterForEvent(tx, lib.env(), lib.actor(), CardNumber(card), id); }));
+  ASSERT_TRUE(lib.Do([&](SqlTx& tx) { return CancelRegistration(tx, lib.env(), lib.actor(), CardNumber("C2"), id); }));
+  lib.SetNow("2026-03-03T23:59:00+08:00");
+  EXPECT_EQ(Pass().event_tomorrow, 0) << "two days ahead";
+  lib.SetNow("2026-03-04T00:00:00+08:00");
+  EXPECT_EQ(Pass().event_tomorrow, 1) << "only the card still registered";
+  lib.SetNow("2026-03-04T20:00:00+08:00");
+  EXPECT_EQ(Pass().event_tomorrow, 0) << "once, also after a restart (the key is in the database)";
+  auto payload = lib.Read([](SqlTx& tx) {
+    return tx.QueryOne("SELECT payload, card FROM notices WHERE kind = 'event_tomorrow'")->Text(0);
+  });
+  EXPECT_NE(payload.find("\"starts_at\":\"2026-03-05 14:00\""), std::string::npos) << payload;
+  EXPECT_NE(payload.find("說故事時間"), std::string::npos) << payload;
+  // Moved a day later: a new occurrence, reminded again on its eve.
+  EventPatch later;
+  later.starts_at = *ParseRfc3339("2026-03-06T14:00:00+08:00");
+  later.ends_at = *ParseRfc3339("2026-03-06T16:00:00+08:00");
+  ASSERT_TRUE(lib.Do([&](SqlTx& tx) { return UpdateEvent(tx, lib.env(), lib.actor(), id, later); }));
+  lib.SetNow("2026-03-05T09:00:00+08:00");
+  EXPECT_EQ(Pass().event_tomorrow, 1);
+}
+
+TEST_F(RemindersTest, AnUnusedRedemptionCodeExpiresInTheSweepRefundsAndTellsThePatronOnce) {
+  ASSERT_TRUE(lib.Do([&](SqlTx& tx) {
+    return AppendLedger(tx, lib.env(), lib.actor(), {CardNumber("C1"), LedgerKind::kOpening, 10, "opening:C1"});
+  }));
+  auto prize = lib.Do([&](SqlTx& tx) {
+    PrizeInput in;
+    in.branch = BranchCode("A");
+    in.name = "拼圖";
+    in.cost = 4;
+    in.stock = 5;
+    return CreatePrize(tx, lib.env(), lib.actor(), in);
+  });
+  ASSERT_TRUE(prize);
+  const auto before = lib.Read([](SqlTx& tx) { return BalanceOf(tx, CardNumber("C1")).balance; });
+  ASSERT_TRUE(lib.Do([&](SqlTx& tx) {
+    return RequestRedemption(tx, lib.env(), lib.actor(), CardNumber("C1"), prize->prize.id);
+  }));
+  EXPECT_EQ(lib.Read([](SqlTx& tx) { return BalanceOf(tx, CardNumber("C1")).balance; }), before - 4);
+  auto sweep = [&] {
+    int n = 0;
+    lib.Write([&](SqlTx& tx) { n = ExpireRedemptions(tx, lib.env()); });
+    return n;
+  };
+  EXPECT_EQ(sweep(), 0) << "still valid";
+  lib.SetNow("2026-03-02T10:06:00+08:00");
+  EXPECT_EQ(sweep(), 1);
+  EXPECT_EQ(sweep(), 0);
+  auto rows = lib.Read([](SqlTx& tx) { return tx.Query("SELECT payload FROM notices WHERE kind = 'redemption_expired'"); });
+  ASSERT_EQ(rows.size(), 1u) << "once";
+  EXPECT_NE(rows[0].Text(0).find(fmt::format("\"points_left\":{}", before)), std::string::npos) << rows[0].Text(0);
+  EXPECT_EQ(lib.Read([](SqlTx& tx) { return BalanceOf(tx, CardNumber("C1")).balance; }), before) << "refunded";
 }
 
 TEST_F(RemindersTest, InboxListsNewestFirstMarksReadAndHidesTheDigest) {

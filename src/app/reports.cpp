@@ -30,20 +30,35 @@ std::map<std::string, std::string> BranchNames(SqlTx& tx) {
   return names;
 }
 
-std::string StatusLabel(const std::string& s) {
-  if (s == "completed") return "已兌換";
-  if (s == "pending") return "待兌換";
-  if (s == "cancelled") return "已取消";
-  if (s == "expired") return "已逾時";
+// zh-TW or English text for a heading or label.
+std::string L(ReportLang lang, const char* zh, const char* en) { return lang == ReportLang::kEn ? en : zh; }
+
+std::vector<std::string> Ls(ReportLang lang, std::vector<std::pair<const char*, const char*>> texts) {
+  std::vector<std::string> out;
+  for (const auto& [zh, en] : texts) out.push_back(L(lang, zh, en));
+  return out;
+}
+
+std::string StatusLabel(const std::string& s, ReportLang lang) {
+  if (s == "completed") return L(lang, "已兌換", "Completed");
+  if (s == "pending") return L(lang, "待兌換", "Pending");
+  if (s == "cancelled") return L(lang, "已取消", "Cancelled");
+  if (s == "expired") return L(lang, "已逾時", "Expired");
   return s;
 }
 
-std::string KindLabel(const std::string& k) {
-  static const std::map<std::string, std::string> labels{
-      {"loan", "借閱"},         {"event", "活動"},          {"redemption", "兌換"},  {"refund", "退還"},
-      {"registration", "報名"}, {"transfer_out", "轉出"},   {"transfer_in", "轉入"}, {"opening", "期初"}};
+std::string KindLabel(const std::string& k, ReportLang lang) {
+  static const std::map<std::string, std::pair<const char*, const char*>> labels{
+      {"loan", {"借閱", "Loan"}},
+      {"event", {"活動", "Event"}},
+      {"redemption", {"兌換", "Redemption"}},
+      {"refund", {"退還", "Refund"}},
+      {"registration", {"報名", "Registration"}},
+      {"transfer_out", {"轉出", "Transfer out"}},
+      {"transfer_in", {"轉入", "Transfer in"}},
+      {"opening", {"期初", "Opening balance"}}};
   auto it = labels.find(k);
-  return it == labels.end() ? k : it->second;
+  return it == labels.end() ? k : L(lang, it->second.first, it->second.second);
 }
 
 }  // namespace
@@ -185,55 +200,93 @@ Result<CardPointsReport> CardPointsReportFor(SqlTx& tx, const Env& env, const Ac
   return rep;
 }
 
-std::vector<Table> ReportTables(const RedemptionReport& r, const TimeZone& tz) {
-  Table list{"兌換明細",
-             {"編號", "申請時間", "完成時間", "分館", "分館名稱", "獎品編號", "獎品", "點數", "狀態", "狀態代碼",
-              "卡號", "管道", "經辦"},
+std::vector<Table> ReportTables(const RedemptionReport& r, const TimeZone& tz, ReportLang lang) {
+  Table list{L(lang, "兌換明細", "Redemptions"),
+             Ls(lang, {{"編號", "ID"},
+                       {"申請時間", "Requested at"},
+                       {"完成時間", "Completed at"},
+                       {"分館", "Branch"},
+                       {"分館名稱", "Branch name"},
+                       {"獎品編號", "Prize ID"},
+                       {"獎品", "Prize"},
+                       {"點數", "Points"},
+                       {"狀態", "Status"},
+                       {"狀態代碼", "Status code"},
+                       {"卡號", "Card"},
+                       {"管道", "Channel"},
+                       {"經辦", "Staff"}}),
              {8, 20, 20, 8, 16, 10, 28, 8, 10, 12, 14, 10, 18},
              {}};
   for (const auto& x : r.rows)
     list.rows.push_back({x.id, LocalTime(tz, x.created_at), LocalTime(tz, x.completed_at), x.branch, x.branch_name,
-                         x.prize_id, x.prize_name, x.cost, StatusLabel(x.status), x.status, x.card_masked, x.channel,
-                         x.staff});
-  Table totals{"分館合計",
-               {"分館", "分館名稱", "已兌換件數", "已兌換點數", "待兌換", "已取消", "已逾時"},
-               {8, 16, 12, 12, 10, 10, 10},
+                         x.prize_id, x.prize_name, x.cost, StatusLabel(x.status, lang), x.status, x.card_masked,
+                         x.channel, x.staff});
+  Table totals{L(lang, "分館合計", "Branch totals"),
+               Ls(lang, {{"分館", "Branch"},
+                         {"分館名稱", "Branch name"},
+                         {"已兌換件數", "Completed"},
+                         {"已兌換點數", "Completed points"},
+                         {"待兌換", "Pending"},
+                         {"已取消", "Cancelled"},
+                         {"已逾時", "Expired"}}),
+               {8, 16, 12, 16, 10, 10, 10},
                {}};
   std::int64_t c = 0, pts = 0, pe = 0, ca = 0, ex = 0;
   for (const auto& t : r.totals) {
     totals.rows.push_back({t.branch, t.branch_name, t.completed, t.completed_points, t.pending, t.cancelled, t.expired});
     c += t.completed, pts += t.completed_points, pe += t.pending, ca += t.cancelled, ex += t.expired;
   }
-  totals.rows.push_back({std::string("合計"), std::string(), c, pts, pe, ca, ex});
+  totals.rows.push_back({L(lang, "合計", "Total"), std::string(), c, pts, pe, ca, ex});
   return {std::move(list), std::move(totals)};
 }
 
-std::vector<Table> ReportTables(const PointsReport& r) {
-  std::vector<std::string> header{"分館", "分館名稱", "日期", "借閱發點", "活動發點", "發出合計", "兌換扣點",
-                                  "報名扣點", "退還", "使用合計"};
+std::vector<Table> ReportTables(const PointsReport& r, ReportLang lang) {
+  auto header = Ls(lang, {{"分館", "Branch"},
+                          {"分館名稱", "Branch name"},
+                          {"日期", "Date"},
+                          {"借閱發點", "Issued for loans"},
+                          {"活動發點", "Issued for events"},
+                          {"發出合計", "Issued"},
+                          {"兌換扣點", "Redeemed"},
+                          {"報名扣點", "Registrations"},
+                          {"退還", "Refunds"},
+                          {"使用合計", "Spent"}});
   std::vector<double> widths{8, 16, 12, 10, 10, 10, 10, 10, 8, 10};
   auto cells = [](const PointsDay& d, std::string day) -> std::vector<TableCell> {
     return {d.branch, d.branch_name, std::move(day), d.issued_loans, d.issued_events, d.issued(),
             d.redeemed,  d.registrations, d.refunds, d.spent()};
   };
-  Table days{"每日點數", header, widths, {}};
+  Table days{L(lang, "每日點數", "Points per day"), header, widths, {}};
   for (const auto& d : r.days) days.rows.push_back(cells(d, FormatDate(d.day)));
-  Table branches{"分館合計", header, widths, {}};
+  Table branches{L(lang, "分館合計", "Branch totals"), header, widths, {}};
   auto period = FormatDate(r.period.from) + "~" + FormatDate(r.period.to);
   for (const auto& b : r.branches) branches.rows.push_back(cells(b, period));
   auto total = cells(r.total, period);
-  total[0] = std::string("合計");
+  total[0] = L(lang, "合計", "Total");
   branches.rows.push_back(std::move(total));
   return {std::move(days), std::move(branches)};
 }
 
-std::vector<Table> ReportTables(const CardPointsReport& r, const TimeZone& tz) {
-  Table list{"點數異動", {"編號", "時間", "日期", "類別", "類別代碼", "點數", "餘額", "分館"},
-             {8, 20, 12, 8, 14, 8, 8, 8}, {}};
+std::vector<Table> ReportTables(const CardPointsReport& r, const TimeZone& tz, ReportLang lang) {
+  Table list{L(lang, "點數異動", "Point changes"),
+             Ls(lang, {{"編號", "ID"},
+                       {"時間", "Time"},
+                       {"日期", "Date"},
+                       {"類別", "Kind"},
+                       {"類別代碼", "Kind code"},
+                       {"點數", "Points"},
+                       {"餘額", "Balance"},
+                       {"分館", "Branch"}}),
+             {8, 20, 12, 8, 14, 8, 8, 8},
+             {}};
   for (const auto& x : r.rows)
-    list.rows.push_back({x.id, LocalTime(tz, x.at), FormatDate(x.day), KindLabel(x.kind), x.kind, x.delta,
+    list.rows.push_back({x.id, LocalTime(tz, x.at), FormatDate(x.day), KindLabel(x.kind, lang), x.kind, x.delta,
                          x.balance_after, x.branch});
-  Table sum{"摘要", {"卡號", "起", "迄", "獲得", "使用", "目前餘額"}, {14, 12, 12, 10, 10, 10}, {}};
+  Table sum{L(lang, "摘要", "Summary"),
+            Ls(lang, {{"卡號", "Card"}, {"起", "From"}, {"迄", "To"}, {"獲得", "Earned"}, {"使用", "Spent"},
+                      {"目前餘額", "Balance now"}}),
+            {14, 12, 12, 10, 10, 12},
+            {}};
   sum.rows.push_back({r.card_masked, FormatDate(r.from), FormatDate(r.to), r.earned, r.spent, r.balance});
   return {std::move(list), std::move(sum)};
 }

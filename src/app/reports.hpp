@@ -95,10 +95,13 @@ struct CardPointsReport {
                                                            const CardNumber& card, std::optional<Date> from,
                                                            std::optional<Date> to);
 
+// The language of a download's headings, sheet names and labels (codes stay as they are).
+enum class ReportLang { kZhTw, kEn };
+
 // The downloads: the first table is the list (the CSV), the rest are extra XLSX sheets.
-std::vector<Table> ReportTables(const RedemptionReport& r, const TimeZone& tz);
-std::vector<Table> ReportTables(const PointsReport& r);
-std::vector<Table> ReportTables(const CardPointsReport& r, const TimeZone& tz);
+std::vector<Table> ReportTables(const RedemptionReport& r, const TimeZone& tz, ReportLang lang = ReportLang::kZhTw);
+std::vector<Table> ReportTables(const PointsReport& r, ReportLang lang = ReportLang::kZhTw);
+std::vector<Table> ReportTables(const CardPointsReport& r, const TimeZone& tz, ReportLang lang = ReportLang::kZhTw);
 
 // "redemptions_A_2026-03-01_2026-03-31" (no extension).
 std::string ReportFileName(std::string_view what, const std::optional<BranchCode>& branch, Date from, Date to);

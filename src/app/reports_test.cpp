@@ -199,6 +199,30 @@ TEST_F(ReportsTest, CsvHasBomCrlfQuotingAndNoFormulas) {
   EXPECT_EQ(rows[1][7], "5");
 }
 
+TEST_F(ReportsTest, EnglishHeadingsOnRequest) {
+  auto r = Report([&](SqlTx& tx) { return RedemptionsReport(tx, lib.env(), Staff(Role::kAuditor, {}), {}); });
+  ASSERT_TRUE(r);
+  auto tables = ReportTables(*r, lib.tz(), ReportLang::kEn);
+  EXPECT_EQ(tables.at(0).name, "Redemptions");
+  EXPECT_EQ(tables.at(0).header.at(6), "Prize");
+  EXPECT_EQ(std::get<std::string>(tables.at(0).rows.at(0).at(8)), "Completed");
+  EXPECT_EQ(std::get<std::string>(tables.at(0).rows.at(0).at(6)), "故宮明信片");  // data stays as it is
+  EXPECT_EQ(std::get<std::string>(tables.at(1).rows.back().at(0)), "Total");
+  auto zh = ReportTables(*r, lib.tz());
+  EXPECT_EQ(zh.at(0).header.at(6), "獎品");
+  EXPECT_EQ(std::get<std::string>(zh.at(0).rows.at(0).at(8)), "已兌換");
+  auto p = Report([&](SqlTx& tx) { return PointsReportFor(tx, lib.env(), Staff(Role::kAuditor, {}), {}); });
+  ASSERT_TRUE(p);
+  EXPECT_EQ(ReportTables(*p, ReportLang::kEn).at(0).header.at(3), "Issued for loans");
+  auto c = Report([&](SqlTx& tx) {
+    return CardPointsReportFor(tx, lib.env(), Staff(Role::kAuditor, {}), CardNumber("T0000001"), {}, {});
+  });
+  ASSERT_TRUE(c);
+  auto ct = ReportTables(*c, lib.tz(), ReportLang::kEn);
+  EXPECT_EQ(ct.at(0).name, "Point changes");
+  EXPECT_EQ(std::get<std::string>(ct.at(0).rows.at(0).at(3)), "Loan");
+}
+
 TEST(CsvField, GuardsEveryFormulaStart) {
   EXPECT_EQ(CsvField("+1"), "'+1");
   EXPECT_EQ(CsvField("-1"), "'-1");

@@ -68,6 +68,18 @@ Config LoadConfig(const std::string& path) {
       }
     }
   }
+  if (auto* t = root["metrics"].as_table()) {
+    if (auto node = (*t)["token"]) {
+      auto v = node.value<std::string>();
+      if (!v || v->size() < 16) throw std::runtime_error("metrics.token must be a string of at least 16 characters");
+      c.metrics_token = *v;
+    }
+    if (auto node = (*t)["loopback"]) {
+      auto v = node.value<bool>();
+      if (!v) throw std::runtime_error("metrics.loopback must be true or false");
+      c.metrics_loopback = *v;
+    }
+  }
   if (auto* t = root["smtp"].as_table()) {
     notify::SmtpConfig smtp;
     auto text = [&](const char* key, std::string& out) {
@@ -102,6 +114,45 @@ Config LoadConfig(const std::string& path) {
     c.mail_lease = std::chrono::seconds(lease);
     c.mail_poll = std::chrono::milliseconds(std::max(poll_ms, 50));
     c.smtp = std::move(smtp);
+  }
+  // The VAPID contact defaults to the library's mail sender when there is one.
+  if (c.smtp) c.push.subject = "mailto:" + c.smtp->from;
+  if (auto* t = root["push"].as_table()) {
+    auto text = [&](const char* key, std::string& out) {
+      if (auto node = (*t)[key]) {
+        auto v = node.value<std::string>();
+        if (!v) throw std::runtime_error(fmt::format("push.{} must be a string", key));
+        out = *v;
+      }
+    };
+    if (auto node = (*t)["enabled"]) {
+      auto v = node.value<bool>();
+      if (!v) throw std::runtime_error("push.enabled must be true or false");
+      c.push_enabled = *v;
+    }
+    text("subject", c.push.subject);
+    text("base_url", c.push.base_url);
+    if (!c.push.subject.starts_with("mailto:") && !c.push.subject.starts_with("https://"))
+      throw std::runtime_error("push.subject must start with mailto: or https://");
+    if (!c.push.base_url.empty() && !c.push.base_url.starts_with("https://") && !c.push.base_url.starts_with("http://"))
+      throw std::runtime_error("push.base_url must be an http(s) URL");
+    while (c.push.base_url.ends_with('/')) c.push.base_url.pop_back();
+    int ttl = 86400, base = 30, max = 3600, lease = 300, poll_ms = 5000;
+    ReadInt(*t, "ttl_seconds", ttl, "push");
+    ReadInt(*t, "timeout_seconds", c.push_timeout_seconds, "push");
+    ReadInt(*t, "retry_base_seconds", base, "push");
+    ReadInt(*t, "retry_max_seconds", max, "push");
+    ReadInt(*t, "lease_seconds", lease, "push");
+    ReadInt(*t, "poll_ms", poll_ms, "push");
+    if (ttl > 28 * 86400) throw std::runtime_error("push.ttl_seconds must be at most 28 days");
+    if (base < 1 || max < base) throw std::runtime_error("push.retry_base_seconds must be >= 1 and <= retry_max_seconds");
+    if (c.push_timeout_seconds < 1) throw std::runtime_error("push.timeout_seconds must be >= 1");
+    if (lease <= c.push_timeout_seconds) throw std::runtime_error("push.lease_seconds must exceed push.timeout_seconds");
+    c.push.ttl = std::chrono::seconds(ttl);
+    c.push.retry_base = std::chrono::seconds(base);
+    c.push.retry_max = std::chrono::seconds(max);
+    c.push.lease = std::chrono::seconds(lease);
+    c.push_poll = std::chrono::milliseconds(std::max(poll_ms, 50));
   }
   if (auto* accounts = root["sip2"]["accounts"].as_array()) {
     for (std::size_t i = 0; i < accounts->size(); ++i) {
@@ -139,6 +190,25 @@ Config LoadConfig(const std::string& path) {
     }
   } else if (root["sip2"]["accounts"]) {
     throw std::runtime_error("sip2.accounts must be an array of tables ([[sip2.accounts]])");
+  }
+  if (auto* w = root["webauthn"].as_table()) {
+    // Passkeys (docs/operations.md "Passkeys"): the RP ID is a host name; origins are full origins.
+    if (auto node = (*w)["rp_id"]) {
+      auto v = node.value<std::string>();
+      if (!v || v->empty() || v->find_first_of(":/ ") != std::string::npos)
+        throw std::runtime_error("webauthn.rp_id must be a host name, like \"library.example.org\"");
+      c.webauthn_rp_id = *v;
+    }
+    if (auto node = (*w)["origins"]) {
+      auto* arr = node.as_array();
+      if (!arr) throw std::runtime_error("webauthn.origins must be an array of strings");
+      for (const auto& o : *arr) {
+        auto v = o.value<std::string>();
+        if (!v || !(v->starts_with("https://") || v->starts_with("http://localhost")) || v->ends_with("/"))
+          throw std::runtime_error("webauthn.origins must be origins like \"https://library.example.org\"");
+        c.webauthn_origins.push_back(*v);
+      }
+    }
   }
   return c;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/admin.hpp"
+#include "notify/push_dispatcher.hpp"
 #include "notify/smtp_mailer.hpp"
 
 namespace bookstamp {
@@ -31,6 +32,19 @@ struct Config {
   std::chrono::milliseconds mail_lease = std::chrono::minutes(5);
   std::chrono::milliseconds mail_poll = std::chrono::seconds(5);
   std::vector<Sip2AccountConfig> sip2_accounts;
+  // [metrics]: GET /metrics answers loopback callers that were not forwarded by a proxy (unless
+  // loopback = false) and callers with "Authorization: Bearer <token>" (docs/operations.md).
+  std::string metrics_token;
+  bool metrics_loopback = true;
+  // [webauthn] rp_id, origins: what passkeys are bound to; empty: the request's Host.
+  std::string webauthn_rp_id;
+  std::vector<std::string> webauthn_origins;
+  // [push]: Web Push (docs/operations.md "Web Push"). On unless `enabled = false`; subject is the
+  // VAPID contact, "mailto:..." or "https://...".
+  bool push_enabled = true;
+  notify::PushOptions push;
+  int push_timeout_seconds = 30;
+  std::chrono::milliseconds push_poll = std::chrono::seconds(5);
 };
 
 // Reads the file; throws std::runtime_error naming the key at fault.

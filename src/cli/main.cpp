@@ -27,12 +27,15 @@
 #include "cli/demo.hpp"
 #include "cli/import.hpp"
 #include "http/api/api.hpp"
+#include "http/api/ops.hpp"
 #include "http/server.hpp"
+#include "notify/curl_push_transport.hpp"
 #include "notify/dispatcher.hpp"
 #include "notify/mime.hpp"
 #include "notify/smtp_mailer.hpp"
 #include "search/xapian_catalog_index.hpp"
 #include "sip2/server.hpp"
+#include "storage/sqlite/sqlite_backup.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace fs = std::filesystem;
@@ -45,7 +48,20 @@ struct DataDir {
   fs::path db() const { return root / "bookstamp.db"; }
   fs::path secret() const { return root / "secret.key"; }
   fs::path search() const { return root / "search"; }
+  fs::path backups() const { return root / "backups"; }
 };
+
+#ifndef BOOKSTAMP_VERSION
+#define BOOKSTAMP_VERSION "dev"
+#endif
+
+// What a backup copy must pass besides SQLite's integrity_check: the audit chain and the ledger.
+void VerifyBackupCopy(SqlTx& tx) {
+  auto audit = VerifyAudit(tx);
+  if (!audit.ok) throw std::runtime_error(fmt::format("audit log broken at entry {}: {}", *audit.first_broken, audit.reason));
+  auto ledger = VerifyLedger(tx);
+  if (!ledger.ok) throw std::runtime_error("ledger broken: " + ledger.reason);
+}
 
 // The server key signs rotating codes; made on first start, readable by the owner only.
 void EnsureSecretKey(const DataDir& dir) {
@@ -140,17 +156,43 @@ int Serve(const ServeOptions& o, const char* argv0) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto store = OpenData(DataDir{o.data}, config, clock, tz);
+  // Web Push's VAPID key: made on the first start, kept in the database (docs/operations.md).
+  const auto vapid_key = notify::EnsureVapidKey(*store, clock, tz);
   boost::asio::thread_pool slow_pool(2);
   // The catalog index follows the catalog_changes journal within a second (ARCHITECTURE.md "Search index").
   search::XapianCatalogIndex catalog_index(DataDir{o.data}.search());
   CatalogIndexer indexer(*store, catalog_index, [](const std::string& e) { spdlog::error("search indexer: {}", e); });
-  http::ApiDeps deps{*store, clock, tz, o.test_clock ? &test_clock : nullptr, &slow_pool, &catalog_index};
+  // HTTP and SIP2 store jobs are counted for /metrics (docs/operations.md "Metrics").
+  http::MeteredStore metered(*store);
+  http::OpsHooks ops;
+  ops.metrics_token = config.metrics_token;
+  ops.allow_loopback = config.metrics_loopback;
+  ops.version = BOOKSTAMP_VERSION;
+  ops.store_metrics = [&](std::string& out) {
+    metered.AppendText(out);
+    out += "# HELP bookstamp_store_groups_committed_total Write groups committed by the SQLite writer.\n";
+    out += "# TYPE bookstamp_store_groups_committed_total counter\n";
+    out += fmt::format("bookstamp_store_groups_committed_total {}\n", store->GroupsCommitted());
+  };
+  ops.backup = [&] {
+    DataDir dir{o.data};
+    auto copy = BackupSqliteInto(dir.db().string(), dir.backups().string(), clock.Now(), VerifyBackupCopy);
+    // The server key goes with the database (codes signed before a restore still verify).
+    if (std::error_code ec; !fs::exists(dir.backups() / "secret.key"))
+      fs::copy_file(dir.secret(), dir.backups() / "secret.key", ec);
+    return http::BackupFile{fs::path(copy.path).filename().string(), copy.bytes};
+  };
+  http::ApiDeps deps{metered, clock, tz, o.test_clock ? &test_clock : nullptr, &slow_pool, &catalog_index};
+  deps.ops = &ops;
+  deps.webauthn_rp_id = config.webauthn_rp_id;
+  deps.webauthn_origins = config.webauthn_origins;
   http::Router router;
   http::AddApiRoutes(router, deps);
   http::ServerOptions options;
   options.host = host;
   options.port = port;
   options.static_dir = FindStaticDir(o.static_dir, argv0);
+  options.metrics = http::MetricsHandler(deps, router.metrics());
   http::Server server(options, std::move(router));
   auto bound = server.Start();
   std::cout << fmt::format("bookstamp listening on http://{}:{}", host, bound) << std::endl;
@@ -167,7 +209,7 @@ int Serve(const ServeOptions& o, const char* argv0) {
                           a.charset == "cp850" ? sip2::Charset::kCp850 : sip2::Charset::kUtf8, a.error_detection,
                           a.no_login_from});
     if (accounts.empty()) spdlog::warn("--sip2 without [[sip2.accounts]] in the config: no kiosk can log in");
-    sip2_deps = std::make_unique<sip2::Deps>(sip2::Deps{*store, clock, tz, slow_pool, std::move(accounts)});
+    sip2_deps = std::make_unique<sip2::Deps>(sip2::Deps{metered, clock, tz, slow_pool, std::move(accounts)});
     sip2::ServerOptions sip2_options;
     sip2_options.host = sip2_host;
     sip2_options.port = sip2_port;
@@ -246,6 +288,29 @@ int Serve(const ServeOptions& o, const char* argv0) {
     });
   }
 
+  // Web Push delivery to subscribed browsers ([push] enabled = false pauses it).
+  std::unique_ptr<notify::CurlPushTransport> push_transport;
+  std::unique_ptr<notify::PushDispatcher> push_dispatcher;
+  std::thread push_thread;
+  if (config.push_enabled) {
+    push_transport = std::make_unique<notify::CurlPushTransport>(config.push_timeout_seconds);
+    push_dispatcher = std::make_unique<notify::PushDispatcher>(*store, clock, *push_transport, vapid_key, config.push);
+    spdlog::info("push: sending notices to subscribed browsers (VAPID subject {})", config.push.subject);
+    push_thread = std::thread([&] {
+      std::unique_lock lock(mu);
+      while (!cv.wait_for(lock, config.push_poll, [&] { return stopping; })) {
+        lock.unlock();
+        try {
+          while (push_dispatcher->RunOnce() > 0) {
+          }
+        } catch (const std::exception& e) {
+          spdlog::error("push dispatcher: {}", e.what());
+        }
+        lock.lock();
+      }
+    });
+  }
+
   std::thread signal_thread([&] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -261,6 +326,7 @@ int Serve(const ServeOptions& o, const char* argv0) {
   cv.notify_all();
   sweeper.join();
   if (mail_thread.joinable()) mail_thread.join();
+  if (push_thread.joinable()) push_thread.join();
   // Wake the signal thread if the server stopped for another reason.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
@@ -309,6 +375,18 @@ int ReadOnly(const std::string& data, F fn) {
   int rc = 0;
   store.Read([&](SqlTx& tx) { rc = fn(tx); });
   return rc;
+}
+
+// bookstamp backup: a verified online copy, safe while the server runs (docs/operations.md "Backup").
+int RunBackup(const std::string& data, const std::string& out) {
+  if (!fs::exists(DataDir{data}.db())) {
+    std::cerr << "no database at " << DataDir{data}.db() << "\n";
+    return 2;
+  }
+  auto copy = BackupSqliteVerified(DataDir{data}.db().string(), out, VerifyBackupCopy);
+  std::cout << fmt::format("backup ok: {} ({} bytes; integrity, audit chain and ledger verified)\n", copy.path,
+                           copy.bytes);
+  return 0;
 }
 
 int ImportBalances(const std::string& data, const std::string& file) {
@@ -400,6 +478,10 @@ int main(int argc, char** argv) {
   ledger_cmd->require_subcommand(1);
   auto* ledger_verify = ledger_cmd->add_subcommand("verify", "prove every balance equals its entries");
   ledger_verify->add_option("--data", data, "data directory")->required();
+  std::string backup_out;
+  auto* backup_cmd = app.add_subcommand("backup", "verified online backup of the database (server may run)");
+  backup_cmd->add_option("--data", data, "data directory")->required();
+  backup_cmd->add_option("--out", backup_out, "the backup file to write")->required();
 
   auto* import_cmd = app.add_subcommand("import", "import records into a data directory");
   import_cmd->require_subcommand(1);
@@ -487,6 +569,7 @@ int main(int argc, char** argv) {
                                  v.head, checkpoints.size());
         return 0;
       });
+    if (backup_cmd->parsed()) return RunBackup(data, backup_out);
     if (ledger_verify->parsed())
       return ReadOnly(data, [](SqlTx& tx) {
         auto v = VerifyLedger(tx);

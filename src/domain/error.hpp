@@ -28,6 +28,8 @@ enum class ErrorCode {
   // events
   kTokenInvalid, kClaimWindowClosed, kAlreadyClaimed, kEventFull, kAlreadyRegistered, kRegistrationClosed,
   kAlreadyCredited, kApproverIsFiler, kBackfillDecided,
+  // passkeys (WebAuthn)
+  kPasskeyInvalid, kChallengeExpired,
   // requests
   kValidationFailed, kUnauthenticated, kForbidden, kPayloadTooLarge, kRateLimited, kIdempotencyKeyReused,
   kMethodNotAllowed, kUnsupportedMediaType, kUnavailable,

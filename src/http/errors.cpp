@@ -27,6 +27,8 @@ int StatusFor(ErrorCode code) {
     case ErrorCode::kNotFound:
       return 404;
     case ErrorCode::kValidationFailed:
+    case ErrorCode::kPasskeyInvalid:     // a WebAuthn response that does not verify
+    case ErrorCode::kChallengeExpired:   // its challenge unknown, used or past 5 minutes
       return 400;
     case ErrorCode::kUnauthenticated:
       return 401;

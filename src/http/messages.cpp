@@ -97,6 +97,11 @@ const Entry kEntries[] = {
   {"ALREADY_CREDITED", {{"這張卡已獲得這場活動的點數，不需要補登。", "This card has already been credited for this event; no backfill is needed."}}},
   {"APPROVER_IS_FILER", {{"補登需由另一位館員核准，不能核准自己提出的申請。", "A backfill must be approved by a different staff member than the one who filed it."}}},
   {"BACKFILL_DECIDED", {{"這筆補登申請已經核准或退回。", "This backfill has already been approved or rejected."}}},
+  // passkeys
+  {"PASSKEY_INVALID", {{"通行金鑰驗證失敗，請再試一次或改用卡號與密碼登入。",
+                        "The passkey could not be verified. Try again, or sign in with your card number and PIN."}}},
+  {"CHALLENGE_EXPIRED", {{"通行金鑰的驗證已逾時或已使用，請重新操作。",
+                          "This passkey request has expired or was already used. Please start again."}}},
   // the request itself
   {"VALIDATION_FAILED", {{"欄位「{field}」{reason_phrase}。", "The field \"{field}\" {reason_phrase}."},
                          {"欄位「{field}」不正確：{reason}。", "The field \"{field}\" is not valid: {reason}."},

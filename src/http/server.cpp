@@ -98,7 +98,9 @@ struct Connection {
 
 class Server::Impl {
  public:
-  Impl(ServerOptions options, Router router) : options_(std::move(options)), router_(std::move(router)) {
+  Impl(ServerOptions options, Router router)
+      : options_(std::move(options)), router_(std::move(router)), metrics_(router_.metrics()) {
+    metrics_slot_ = metrics_->AddSlot("GET", "/metrics");
     int threads = options_.threads > 0 ? options_.threads : static_cast<int>(std::thread::hardware_concurrency());
     thread_count_ = std::max(1, threads);
     ioc_ = std::make_unique<asio::io_context>(thread_count_);
@@ -277,9 +279,25 @@ class Server::Impl {
       x.remote = remote;
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(kHeaderLimit);
-      parser.body_limit(options_.body_limit);
+      // The header is read under the largest limit of any route; the matched route's own limit
+      // (or the server's) is applied once the header names the route.
+      parser.body_limit(std::max(options_.body_limit, router_.MaxBodyLimit()));
       stream.expires_after(options_.header_timeout);
       co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      Router::Match match;
+      std::size_t body_limit = options_.body_limit;
+      // (A Content-Length over even the largest limit fails the header read itself: body_limit.)
+      if (!ec || ec == bhttp::error::body_limit) {
+        std::string_view target = parser.get().target();
+        match = router_.Find(parser.get().method_string(), target.substr(0, target.find('?')));
+        if (match.outcome == Router::Outcome::kFound && match.body_limit > 0) body_limit = match.body_limit;
+      }
+      if (!ec) {
+        if (auto length = parser.content_length(); length && *length > body_limit)
+          ec = bhttp::error::body_limit;
+        else
+          parser.body_limit(body_limit);
+      }
       if (!ec && !parser.is_done()) {
         if (parser.get().version() >= 11 && IEquals(parser.get()[bhttp::field::expect], "100-continue")) {
           bool continued = co_await detail::SendContinue(stream, options_.io_timeout);
@@ -294,7 +312,7 @@ class Server::Impl {
         // Answer what the client did wrong, then close; a client that just went away gets nothing.
         std::optional<DomainError> error;
         if (ec == bhttp::error::body_limit) {
-          error = DomainError(ErrorCode::kPayloadTooLarge, {{"limit", std::to_string(options_.body_limit)}});
+          error = DomainError(ErrorCode::kPayloadTooLarge, {{"limit", std::to_string(body_limit)}});
         } else if (IsSyntaxError(ec)) {
           error = DomainError::Invalid("request", "bad_format");
         }
@@ -308,6 +326,7 @@ class Server::Impl {
         x.version = header.version() == 10 ? 10 : 11;
         x.api = IsApiPath(x.path);
         Answer refusal{ErrorResponse(*error, x.lang), std::nullopt};
+        metrics_->Record(match.metrics_slot, refusal.response.status, SteadyClock::now() - x.start);
         co_await detail::SendAnswer(stream, refusal, x, options_.io_timeout);
         co_await LingeringClose(stream);
         co_return;
@@ -322,16 +341,22 @@ class Server::Impl {
       x.lang = PickLanguage(message[bhttp::field::accept_language]);
       x.if_none_match = std::string(message[bhttp::field::if_none_match]);
 
-      Answer answer = co_await Handle(message, x);
+      std::size_t slot = RequestMetrics::kUnmatchedSlot;
+      Answer answer = co_await Handle(message, x, std::move(match), slot);
       if (stopping_) x.keep_alive = false;  // in flight during Stop(): answer, then close
       x.api = IsApiPath(x.path);
+      // Counted when the answer is ready, before it is sent: a client that has its answer sees it
+      // counted. A file answer counts as 200 (it may still become 304 or 404 while sending).
+      metrics_->Record(slot, answer.file ? 200 : answer.response.status, SteadyClock::now() - x.start);
       bool sent = co_await detail::SendAnswer(stream, answer, x, options_.io_timeout);
       if (!sent || !x.keep_alive) co_return;
     }
   }
 
   // Turns a complete request into an answer; never throws for anything the client sent.
-  asio::awaitable<Answer> Handle(bhttp::request<bhttp::string_body>& message, Exchange& x) {
+  // `match` is the router's answer for the request line; `slot` is set to its metrics slot.
+  asio::awaitable<Answer> Handle(bhttp::request<bhttp::string_body>& message, Exchange& x, Router::Match match,
+                                 std::size_t& slot) {
     Request req;
     req.method = x.method;
     req.request_id = x.request_id;
@@ -352,8 +377,8 @@ class Server::Impl {
     if (question != std::string_view::npos) req.query = ParseQuery(target.substr(question + 1));
     req.body = std::move(message.body());
 
-    Router::Match match = router_.Find(req.method, raw_path);
     if (match.outcome == Router::Outcome::kFound) {
+      slot = match.metrics_slot;
       req.params = std::move(match.params);
       // Not `Answer{co_await ...}`: g++ 12 destroys a co_await result used in an aggregate
       // initializer after copying it bitwise (a double free).
@@ -363,6 +388,12 @@ class Server::Impl {
     if (match.outcome == Router::Outcome::kMethodNotAllowed) co_return MethodNotAllowed(req, match.allow);
 
     bool get = req.method == "GET" || req.method == "HEAD";
+    if (req.path == "/metrics" && options_.metrics) {
+      if (!get) co_return MethodNotAllowed(req, {"GET", "HEAD"});
+      slot = metrics_slot_;
+      Response response = co_await RunHandler(options_.metrics, req);
+      co_return Answer{std::move(response), std::nullopt};
+    }
     if (req.path == "/healthz") {
       if (!get) co_return MethodNotAllowed(req, {"GET", "HEAD"});
       co_return Answer{JsonResponse(200, boost::json::object{{"status", "ok"}}), std::nullopt};
@@ -373,6 +404,7 @@ class Server::Impl {
     StaticTarget file = ResolveStatic(options_.static_dir, req.path);
     if (file.kind != StaticTarget::Kind::kFile)
       co_return Answer{ErrorResponse(ErrorCode::kNotFound, req.lang), std::nullopt};
+    slot = RequestMetrics::kStaticSlot;
     Answer answer;
     answer.file = std::move(file);
     co_return answer;
@@ -438,6 +470,8 @@ class Server::Impl {
 
   ServerOptions options_;
   Router router_;
+  std::shared_ptr<RequestMetrics> metrics_;  // the router's
+  std::size_t metrics_slot_ = 0;             // GET /metrics itself
   int thread_count_ = 1;
   std::unique_ptr<asio::io_context> ioc_;
   std::optional<asio::strand<asio::io_context::executor_type>> control_;  // acceptor and Drain

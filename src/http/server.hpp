@@ -27,6 +27,9 @@ struct ServerOptions {
   std::chrono::seconds io_timeout{30};               // to receive a body, and to send an answer
   std::chrono::milliseconds shutdown_grace{10'000};  // Stop() waits this long for in-flight requests
   int threads = 0;                                   // I/O threads; 0 = hardware_concurrency
+  // GET /metrics, built in beside /healthz (outside /api); unset: 404. The handler does its own
+  // access check. Request counts per route are kept by the Router (RequestMetrics).
+  Handler metrics;
 };
 
 class Server {

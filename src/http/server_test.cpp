@@ -465,6 +465,76 @@ TEST_F(ServerTest, AnnouncedOversizedBodyIsRefusedBeforeItIsSent) {
   EXPECT_EQ(r.Code(), "PAYLOAD_TOO_LARGE");
 }
 
+// A route's own body limit (uploads): larger than the server's, and still enforced.
+Router UploadRoutes() {
+  Router r;
+  r.Add("PUT", "/api/v1/upload", [](Request& req) -> boost::asio::awaitable<Response> {
+    co_return JsonResponse(200, boost::json::object{{"bytes", req.body.size()}});
+  }, RouteOptions{.body_limit = 4096});
+  r.Add("POST", "/api/v1/small", [](Request& req) -> boost::asio::awaitable<Response> {
+    co_return JsonResponse(200, boost::json::object{{"bytes", req.body.size()}});
+  });
+  return r;
+}
+
+TEST_F(ServerTest, RouteBodyLimitAllowsMoreThanTheServerLimitOnThatRouteOnly) {
+  options_.body_limit = 1024;
+  StartServer(UploadRoutes());
+  auto ok = Fetch(port_, "PUT", "/api/v1/upload", {{"Content-Type", "image/png"}}, std::string(3000, 'x'));
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.Json().at("bytes").to_number<std::int64_t>(), 3000);
+  auto small = Fetch(port_, "POST", "/api/v1/small", {{"Content-Type", "application/json"}}, std::string(3000, 'x'));
+  EXPECT_EQ(small.status, 413);
+  EXPECT_NE(small.ErrorMessage().find("1024"), std::string::npos);
+}
+
+TEST_F(ServerTest, RouteBodyLimitRefusesLargerBodiesAnnouncedOrChunked) {
+  options_.body_limit = 1024;
+  StartServer(UploadRoutes());
+  auto announced = Fetch(port_, "PUT", "/api/v1/upload", {{"Content-Type", "image/png"}}, std::string(5000, 'x'));
+  EXPECT_EQ(announced.status, 413);
+  EXPECT_EQ(announced.Code(), "PAYLOAD_TOO_LARGE");
+  EXPECT_NE(announced.ErrorMessage().find("4096"), std::string::npos) << announced.body;
+  Client client(port_);
+  std::string text = "PUT /api/v1/upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 3; ++i) text += "800\r\n" + std::string(0x800, 'y') + "\r\n";
+  text += "0\r\n\r\n";
+  client.Send(text);
+  EXPECT_EQ(client.Read().status, 413);
+}
+
+TEST_F(ServerTest, MetricsCountRequestsByRoutePatternAndStatusClass) {
+  Router routes = TestRoutes();
+  auto metrics = routes.metrics();
+  options_.metrics = [metrics](Request&) -> boost::asio::awaitable<Response> {
+    Response res;
+    res.content_type = "text/plain; version=0.0.4";
+    metrics->AppendText(res.body);
+    co_return res;
+  };
+  StartServer(std::move(routes));
+  EXPECT_EQ(Fetch(port_, "GET", "/api/v1/echo/A/items/B").status, 200);
+  EXPECT_EQ(Fetch(port_, "GET", "/api/v1/echo/C/items/D").status, 200);
+  EXPECT_EQ(Fetch(port_, "GET", "/api/v1/throw/domain").status, 409);
+  EXPECT_EQ(Fetch(port_, "GET", "/api/v1/nothing/here").status, 404);
+  EXPECT_EQ(Fetch(port_, "GET", "/").status, 200);
+  auto r = Fetch(port_, "GET", "/metrics");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find(R"m(bookstamp_http_requests_total{method="GET",route="/api/v1/echo/{a}/items/{b}",code="2xx"} 2)m"),
+            std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"m(bookstamp_http_requests_total{method="GET",route="/api/v1/throw/domain",code="4xx"} 1)m"),
+            std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"m(bookstamp_http_requests_total{method="ANY",route="(unmatched)",code="4xx"} 1)m"),
+            std::string::npos);
+  EXPECT_NE(r.body.find(R"m(bookstamp_http_requests_total{method="GET",route="(static)",code="2xx"} 1)m"),
+            std::string::npos);
+  EXPECT_NE(r.body.find(R"m(bookstamp_http_request_duration_seconds_count{method="GET",route="/api/v1/echo/{a}/items/{b}"} 2)m"),
+            std::string::npos);
+  EXPECT_NE(r.body.find(R"m(le="+Inf"} 2)m"), std::string::npos);
+  EXPECT_EQ(r.body.find("/api/v1/echo/A/"), std::string::npos) << "raw paths never become labels";
+  EXPECT_EQ(Fetch(port_, "POST", "/metrics").status, 405);
+}
+
 TEST_F(ServerTest, ExpectContinueGetsA100ThenTheAnswer) {
   StartServer();
   Client client(port_);

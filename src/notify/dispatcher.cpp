@@ -7,6 +7,7 @@
 
 #include "app/crypto.hpp"
 #include "app/notice_text.hpp"
+#include "app/notices.hpp"
 #include "notify/mime.hpp"
 
 namespace bookstamp::notify {
@@ -59,10 +60,7 @@ int Dispatcher::RunOnce() {
       const auto card = r.Text(3);
       const auto kind = r.Text(4);
       const auto email = r.OptText(6).value_or("");
-      bool wanted = !tx.QueryOne("SELECT 1 FROM notice_preferences WHERE card = ? AND channel = 'email' "
-                                 "AND kind IN (?, '*') AND enabled = 0",
-                                 {card, kind})
-                         .has_value();
+      const bool wanted = NoticeWanted(tx, CardNumber(card), kind, "email");
       // An address that could smuggle SMTP commands or headers is never used.
       const bool usable = email.find('@') != std::string::npos &&
                           email.find_first_of(std::string("\r\n<>\" \t\0", 8)) == std::string::npos;

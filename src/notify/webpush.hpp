@@ -1,6 +1,6 @@
 // Web Push message encryption (RFC 8291, "aes128gcm" of RFC 8188) and VAPID authorization
-// (RFC 8292) with OpenSSL 3. Only the cryptography: storing subscriptions and POSTing to push
-// services come later. Keys are raw octets: P-256 public keys uncompressed (65 bytes, 0x04…),
+// (RFC 8292) with OpenSSL 3. Only the cryptography: notify/push_dispatcher.hpp sends with it.
+// Keys are raw octets: P-256 public keys uncompressed (65 bytes, 0x04…),
 // private keys the 32-byte scalar.
 #pragma once
 #include <optional>

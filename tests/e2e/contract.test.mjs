@@ -2,6 +2,7 @@
 // and the test clock.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { startServer, Fixture, assertError, assertStatus, at } from './lib/server.mjs';
 
 let srv;
@@ -14,6 +15,12 @@ before(async () => {
 after(async () => { await srv?.stop(); });
 
 const CJK = /[\u4e00-\u9fff]/;
+
+function sqlite(db, sql) {
+  return new Promise((resolve) => {
+    execFile('sqlite3', [db, sql], (err, stdout, stderr) => resolve({ code: err ? err.code : 0, stdout, stderr }));
+  });
+}
 
 test('an unknown /api path answers 404 NOT_FOUND as JSON', async () => {
   const r = await srv.api('GET', '/no/such/thing');
@@ -164,6 +171,18 @@ test('an Idempotency-Key reused with a different body answers 409 IDEMPOTENCY_KE
   const again = await srv.api('POST', '/circulation/checkout', { token, headers: errKey, body: { card: 'NOSUCHCARD', item_barcode: bib.barcodes[1], branch } });
   assert.equal(again.status, 404);
   assert.deepEqual(again.body, refused.body);
+});
+
+test('a login with an Idempotency-Key opens a new session each time and its token is never stored', async () => {
+  const p = await fx.patron();
+  const key = { 'Idempotency-Key': `login-${p.card}` };
+  const first = assertStatus(await srv.api('POST', '/session', { headers: key, body: { card: p.card, pin: p.pin } }), 201);
+  const second = assertStatus(await srv.api('POST', '/session', { headers: key, body: { card: p.card, pin: p.pin } }), 201);
+  assert.notEqual(first.token, second.token, 'a retried login is a new session, not a replayed answer');
+  const stored = await sqlite(srv.dbPath,
+    "SELECT count(*) FROM idempotency_keys WHERE path LIKE '/api/v1/%session%'");
+  assert.equal(stored.code, 0, stored.stderr);
+  assert.equal(stored.stdout.trim(), '0', 'no login answer (with its token) is kept');
 });
 
 test('PUT /api/v1/test/clock sets the server time that circulation uses', async () => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Keeps docs/openapi.yaml true to the server: the (method, path) pairs it documents must be exactly
 // the routes the code registers.
-//   - API routes: every `r.Add("METHOD", "/api/v1/...", ...)` in src/http/api/*.cpp; in the YAML,
+//   - API routes: every `r.Add("METHOD", "/api/v1/...", ...)` (or `r.AddLogin`) in src/http/api/*.cpp; in the YAML,
 //     paths are relative to the /api/v1 server.
 //   - Built-in routes of src/http/server.cpp (`req.path == "/healthz"`, answered to GET): in the
 //     YAML, a path with its own `servers:` override (the server root) is one of these.
@@ -130,7 +130,7 @@ function codeRoutes() {
   for (const file of readdirSync(join(root, dir)).sort()) {
     if (!file.endsWith('.cpp') || file.endsWith('_test.cpp')) continue;
     const text = read(join(dir, file));
-    for (const m of text.matchAll(/\br\.Add\(\s*"([A-Z]+)"\s*,\s*"([^"]+)"/g))
+    for (const m of text.matchAll(/\br\.Add(?:Login)?\(\s*"([A-Z]+)"\s*,\s*"([^"]+)"/g))
       routes.push({ method: m[1], path: m[2], where: `${dir}/${file}` });
   }
   return routes;

@@ -205,10 +205,10 @@ describe('patron app (phone, zh-TW)', () => {
     await shot('00-login');
     await page.getByLabel('借閱證號').fill(CARD_A.card);
     await page.getByLabel('密碼').fill('0000');
-    await page.getByRole('button', { name: '登入' }).click();
+    await page.getByRole('button', { name: '登入', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: '借閱證號或密碼不正確' }).waitFor();
     await page.getByLabel('密碼').fill(CARD_A.pin);
-    await page.getByRole('button', { name: '登入' }).click();
+    await page.getByRole('button', { name: '登入', exact: true }).click();
     await page.waitForURL(`${srv.url}/`);
     // Three loan points so far (August, and two in September); the passbook is one tap away.
     await page.getByRole('link', { name: /閱讀存摺\s*3\s*點/ }).waitFor();
@@ -532,7 +532,7 @@ describe('patron app (phone, zh-TW)', () => {
       await p.goto(`${srv.url}/login`);
       await p.getByLabel('借閱證號').fill(CARD_A.card);
       await p.getByLabel('密碼').fill(CARD_A.pin);
-      await p.getByRole('button', { name: '登入' }).click();
+      await p.getByRole('button', { name: '登入', exact: true }).click();
       await p.waitForURL(`${srv.url}/`);
       await p.getByRole('navigation', { name: '主要功能' }).getByRole('link', { name: '手機借書' }).click();
       await p.getByLabel('所在館別').selectOption({ label: '西屯分館' });

@@ -6,14 +6,19 @@
 // another (two browser contexts; the filer's own approval is refused), a prize created in the
 // console and visible in GET /prizes and the patron app, a lottery defined, frozen, drawn and
 // published in the console and re-computed by `bookstamp lottery verify`, the audit log verified,
-// the attendance QR and the public transparency page.
+// the attendance QR and the public transparency page; then the admin screens: a report shown and
+// downloaded (CSV parsed, XLSX unzipped), home content edited and seen in GET /home, a staff
+// account created (it signs in; disabled, its session ends), a branch's phone checkout switched
+// off and a holiday added, the policy changed (a bad value refused naming the field), the staff
+// prize list with a prize not on sale yet, and last an audit row altered in SQLite behind the
+// server's back, which the console's verify button names.
 //
 // Needs: BOOKSTAMP_BIN (default build/bookstamp), BOOKSTAMP_STATIC (default web/dist), /usr/bin/chromium.
 // Screenshots go to tests/web/artifacts/ (gitignored).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createHmac } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -314,7 +319,7 @@ describe('staff console (desktop, zh-TW)', () => {
     await patron.goto(`${srv.url}/login`);
     await patron.getByLabel('借閱證號').fill(CARD_A.card);
     await patron.getByLabel('密碼').fill(CARD_A.pin);
-    await patron.getByRole('button', { name: '登入' }).click();
+    await patron.getByRole('button', { name: '登入', exact: true }).click();
     await patron.waitForURL(`${srv.url}/`);
     await patron.goto(`${srv.url}/passbook/prizes`);
     await patron.getByText('藏書票').first().waitFor();
@@ -335,7 +340,10 @@ describe('staff console (desktop, zh-TW)', () => {
     await chen.getByRole('status').filter({ hasText: '已儲存活動「親子共讀」' }).waitFor();
     await chen.getByRole('button', { name: '編輯「親子共讀」' }).click();
     await chen.getByLabel('出席點數').fill('3');
+    // The create step's "saved" status is still shown: wait for the edit's own answer.
+    const patched = chen.waitForResponse((r) => r.request().method() === 'PATCH' && /\/api\/v1\/events\/\d+$/.test(r.url()));
     await chen.getByRole('button', { name: '儲存' }).click();
+    assert.equal((await patched).status(), 200);
     await chen.getByRole('status').filter({ hasText: '已儲存活動「親子共讀」' }).waitFor();
     const events = (await srv.must(200, 'GET', '/events')).events;
     const made = events.find((e) => e.title === '親子共讀');
@@ -396,9 +404,11 @@ describe('staff console (desktop, zh-TW)', () => {
 
   it('verifies the audit chain as an auditor', async () => {
     const dora = await consoleFor(AUDITOR);
-    await dora.waitForURL('**/staff/audit');
+    await dora.waitForURL('**/staff/reports');
     const links = await menu(dora).getByRole('link').allInnerTexts();
-    assert.deepEqual(links, ['稽核紀錄'], 'an auditor sees only the audit log');
+    assert.deepEqual(links, ['報表', '稽核紀錄'], 'an auditor reads reports and the audit log only');
+    await menu(dora).getByRole('link', { name: '稽核紀錄' }).click();
+    await dora.waitForURL('**/staff/audit');
     await dora.getByRole('table').waitFor();
     await dora.getByRole('button', { name: '驗證雜湊鏈' }).click();
     await dora.getByRole('status').filter({ hasText: '驗證通過' }).waitFor();
@@ -431,5 +441,327 @@ describe('staff console (desktop, zh-TW)', () => {
     await amy.getByRole('tab', { name: 'Redeem by card number', selected: true }).waitFor();
     await amy.getByRole('combobox', { name: 'Prize' }).waitFor();
     await shot(amy, '15-english');
+  });
+
+  // ---- the admin screens (reports, content, branches, policy, staff accounts) ----------------
+
+  let root;
+  const tokenOf = async (who) => (await srv.must(201, 'POST', '/staff/session', { body: { username: who.username, password: who.password } })).token;
+  /** The newest audit entries with action (exact), newest first. */
+  const auditOf = async (action) => (await srv.must(200, 'GET', `/audit?action=${encodeURIComponent(action)}`, { token: fx.staff })).entries;
+
+  it('shows the redemption report with a chart and downloads it as CSV and XLSX', async () => {
+    fx.staff = await tokenOf(ADMIN);
+    root = await consoleFor(ADMIN);
+    const links = await menu(root).getByRole('link').allInnerTexts();
+    for (const l of ['報表', '首頁內容', '分館與行事曆', '借閱與點數規則', '館員帳號', '稽核紀錄']) assert.ok(links.includes(l), `sysadmin menu has ${l}: ${links}`);
+    await menu(root).getByRole('link', { name: '報表' }).click();
+    await root.getByRole('heading', { level: 1, name: '報表' }).waitFor();
+    await root.getByRole('button', { name: '查詢' }).click();
+    const totals = root.getByRole('table', { name: '各分館兌換合計' });
+    await totals.getByRole('rowheader', { name: 'A・總館' }).waitFor();
+    await root.getByRole('img', { name: /長條圖：各分館已兌換點數/ }).waitFor();
+    const list = root.getByRole('table', { name: /兌換明細/ });
+    await list.getByRole('cell', { name: '帆布袋' }).first().waitFor();
+    await shot(root, '20-report');
+
+    const save = async (name) => {
+      const [download] = await Promise.all([root.waitForEvent('download'), root.getByRole('button', { name }).click()]);
+      const file = path.join(ARTIFACTS, download.suggestedFilename());
+      await download.saveAs(file);
+      return { file, name: download.suggestedFilename() };
+    };
+    const csv = await save('下載 CSV');
+    assert.match(csv.name, /^redemptions_all_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/);
+    const bytes = await readFile(csv.file);
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'the CSV starts with a UTF-8 BOM');
+    const rows = bytes.subarray(3).toString('utf8').split('\r\n').filter(Boolean).map((l) => l.split(','));
+    assert.equal(rows[0][6], '獎品');
+    assert.equal(rows[0][8], '狀態');
+    const api = await srv.must(200, 'GET', '/reports/redemptions', { token: fx.staff });
+    assert.equal(rows.length - 1, api.redemptions.length, 'one CSV row per redemption');
+    const done = rows.filter((r) => r[6] === '帆布袋' && r[9] === 'completed');
+    assert.ok(done.length >= 1, `a completed 帆布袋 redemption in:\n${rows.join('\n')}`);
+    assert.equal(done[0][8], '已兌換');
+    assert.equal(done[0][4], '總館', 'Chinese intact');
+
+    const xlsx = await save('下載 Excel（XLSX）');
+    assert.match(xlsx.name, /\.xlsx$/);
+    const head = await readFile(xlsx.file);
+    assert.equal(head.subarray(0, 4).toString('latin1'), 'PK\x03\x04');
+    const sheet = await run('unzip', ['-p', xlsx.file, 'xl/worksheets/sheet1.xml']);
+    assert.equal(sheet.code, 0, sheet.stderr);
+    assert.ok(sheet.stdout.includes('帆布袋'), 'the prize name is in sheet1.xml');
+    assert.ok(sheet.stdout.includes('兌換明細') || sheet.stdout.includes('獎品'), 'the zh-TW heading is in sheet1.xml');
+    const book = await run('unzip', ['-p', xlsx.file, 'xl/workbook.xml']);
+    assert.ok(book.stdout.includes('兌換明細') && book.stdout.includes('分館合計'), 'two sheets named in zh-TW');
+
+    // In English the headings follow (lang=en), the data stays as it is.
+    const en = await fetch(`${srv.url}/api/v1/reports/redemptions?format=csv&lang=en`, { headers: { Authorization: `Bearer ${fx.staff}` } });
+    assert.equal(en.status, 200);
+    const enRows = (await en.text()).replace(/^\uFEFF/, '').split('\r\n').filter(Boolean).map((l) => l.split(','));
+    assert.equal(enRows[0][6], 'Prize');
+    assert.ok(enRows.some((r) => r[6] === '帆布袋' && r[8] === 'Completed'));
+    const bad = await srv.api('GET', '/reports/redemptions?format=csv&lang=xx', { token: fx.staff });
+    assert.equal(bad.status, 400, JSON.stringify(bad.body));
+
+    // The points report: a chart per branch and per day.
+    await root.getByRole('tab', { name: '點數統計' }).click();
+    await root.getByRole('button', { name: '查詢' }).click();
+    await root.getByRole('img', { name: /長條圖：各分館發出與使用點數/ }).waitFor();
+    await root.getByRole('table', { name: '各分館點數合計' }).getByRole('rowheader', { name: '合計' }).waitFor();
+    // A card's point changes.
+    await root.getByRole('tab', { name: '借閱證點數異動' }).click();
+    await root.getByLabel('借閱證號', { exact: true }).fill(CARD_A.card);
+    await root.getByRole('button', { name: '查詢' }).click();
+    await root.getByText(/目前餘額 \d+ 點/).waitFor();
+    await root.getByRole('cell', { name: '借閱' }).first().waitFor();
+    await shot(root, '21-card-points');
+  });
+
+  it('edits the home content; GET /home and the preview show it', async () => {
+    await menu(root).getByRole('link', { name: '首頁內容' }).click();
+    await root.getByRole('heading', { level: 1, name: '首頁內容' }).waitFor();
+    await root.getByRole('button', { name: '新增公告' }).click();
+    await root.getByLabel('標題', { exact: true }).fill('國慶日休館');
+    await root.getByLabel('內容', { exact: true }).fill('10 月 10 日全館休館一天。');
+    await root.getByLabel('圖片網址', { exact: true }).fill('https://example.org/flag.png');
+    await root.getByLabel('連結網址', { exact: true }).fill('https://example.org/notice');
+    await root.getByLabel('開始顯示', { exact: true }).fill('2026-10-01T09:00');
+    await root.getByLabel('結束顯示', { exact: true }).fill('2026-10-11T00:00');
+    await root.getByLabel('排序', { exact: true }).fill('1');
+    await root.getByRole('button', { name: '儲存' }).click();
+    await root.getByRole('status').filter({ hasText: '已儲存「國慶日休館」' }).waitFor();
+
+    await root.getByRole('tab', { name: '快速連結' }).click();
+    await root.getByRole('button', { name: '新增快速連結' }).click();
+    await root.getByLabel('名稱（中文）', { exact: true }).fill('電子書');
+    await root.getByLabel('名稱（英文）', { exact: true }).fill('E-books');
+    await root.getByLabel('網址', { exact: true }).fill('https://example.org/ebooks');
+    await root.getByRole('button', { name: '儲存' }).click();
+    await root.getByRole('status').filter({ hasText: '已儲存「電子書」' }).waitFor();
+
+    await root.getByRole('tab', { name: '推薦書單' }).click();
+    await root.getByRole('button', { name: '新增推薦書單' }).click();
+    await root.getByLabel('標題', { exact: true }).fill('秋日選書');
+    const probe = await srv.api('GET', `/search?q=${encodeURIComponent('小王子')}`);
+    if (probe.status === 200 && probe.body.hits.length > 0) {
+      await root.getByRole('searchbox', { name: '書名、作者或 ISBN' }).fill('小王子');
+      await root.getByRole('button', { name: '搜尋', exact: true }).click();
+      await root.getByRole('button', { name: '加入《小王子》' }).click();
+      await root.getByRole('heading', { name: '書單內容（1 本）' }).waitFor();
+    }
+    await shot(root, '22-content-list');
+    await root.getByRole('button', { name: '儲存' }).click();
+    await root.getByRole('status').filter({ hasText: '已儲存「秋日選書」' }).waitFor();
+
+    const home = await srv.must(200, 'GET', '/home');
+    const ann = home.announcements.find((a) => a.title === '國慶日休館');
+    assert.ok(ann, `the announcement is on the home page: ${JSON.stringify(home)}`);
+    assert.equal(ann.image_url, 'https://example.org/flag.png');
+    assert.equal(ann.link, 'https://example.org/notice');
+    assert.equal(Date.parse(ann.ends_at), Date.parse('2026-10-11T00:00:00+08:00'));
+    assert.ok(home.quick_links.some((l) => l.label_zh === '電子書' && l.label_en === 'E-books'));
+    const list = home.featured_lists.find((l) => l.title === '秋日選書');
+    assert.ok(list);
+    if (probe.status === 200 && probe.body.hits.length > 0) assert.deepEqual(list.bibs.map((b) => b.title), ['小王子']);
+
+    await root.getByRole('tab', { name: '首頁預覽' }).click();
+    const preview = root.getByRole('region', { name: '首頁預覽' });
+    await preview.getByText('國慶日休館').waitFor();
+    await preview.getByText('電子書').waitFor();
+    await shot(root, '23-content-preview');
+    for (const a of ['announcement.create', 'quick_link.create', 'featured_list.create']) {
+      const rows = await srv.api('GET', `/audit?action=${a.split('.')[0]}*`, { token: fx.staff });
+      assert.ok(rows.body.entries.length >= 1, `an audit row for ${a}`);
+    }
+  });
+
+  it('creates a staff account that signs in; disabling it ends its session', async () => {
+    const EVE = { username: 'eve', password: 'evepass1234', role: 'counter', branch: 'B' };
+    await menu(root).getByRole('link', { name: '館員帳號' }).click();
+    await root.getByRole('heading', { level: 1, name: '館員帳號' }).waitFor();
+    await root.getByRole('cell', { name: /admin（您）/ }).waitFor();
+    await root.getByRole('button', { name: '新增館員帳號' }).click();
+    await root.getByLabel('帳號名稱', { exact: true }).fill(EVE.username);
+    await root.getByLabel('初始密碼', { exact: true }).fill(EVE.password);
+    await root.getByLabel('角色', { exact: true }).selectOption('counter');
+    await root.getByLabel('服務館別', { exact: true }).selectOption('B');
+    await shot(root, '24-new-account');
+    await root.getByRole('button', { name: '新增館員帳號' }).click();
+    await root.getByRole('status').filter({ hasText: '已建立館員帳號「eve」' }).waitFor();
+    await root.getByRole('cell', { name: /^eve/ }).waitFor();
+
+    const eve = await consoleFor(EVE);
+    await eve.waitForURL('**/staff/redemptions');
+    assert.deepEqual(await menu(eve).getByRole('link').allInnerTexts(), ['兌換櫃台', '流通櫃台', '活動', '補登審核']);
+    const eveToken = await tokenOf(EVE);
+    assert.equal((await srv.api('GET', '/backfills', { token: eveToken })).status, 200);
+
+    // A sysadmin cannot disable themselves: the console offers no button for it.
+    assert.equal(await root.getByRole('button', { name: '停用「admin」' }).count(), 0);
+    await root.getByRole('button', { name: '停用「eve」' }).click();
+    await root.getByRole('status').filter({ hasText: '已停用「eve」並登出其所有裝置' }).waitFor();
+    assert.equal((await srv.api('GET', '/backfills', { token: eveToken })).status, 401, 'the disabled account is signed out');
+    assert.equal((await srv.api('POST', '/staff/session', { body: { username: EVE.username, password: EVE.password } })).status, 401);
+    await root.getByRole('button', { name: '啟用「eve」' }).click();
+    await root.getByRole('button', { name: '重設「eve」的密碼' }).click();
+    await root.getByLabel('新密碼', { exact: true }).fill('evepass5678');
+    await root.getByRole('button', { name: '重設密碼' }).click();
+    await root.getByRole('status').filter({ hasText: '已重設「eve」的密碼' }).waitFor();
+    await tokenOf({ username: 'eve', password: 'evepass5678' });
+    await root.getByRole('button', { name: '變更「eve」的角色或館別' }).click();
+    await root.getByLabel('角色', { exact: true }).selectOption('branch_admin');
+    await root.getByRole('button', { name: '儲存' }).click();
+    await root.getByRole('status').filter({ hasText: '已更新「eve」' }).waitFor();
+    await shot(root, '25-accounts');
+    const staffList = (await srv.must(200, 'GET', '/staff', { token: fx.staff })).staff;
+    const e = staffList.find((x) => x.username === 'eve');
+    assert.equal(e.role, 'branch_admin');
+    assert.equal(e.branch, 'B');
+    assert.equal(e.active, true);
+    const updates = await auditOf('staff.update');
+    assert.ok(updates.length >= 4, 'disable, enable, reset and role change are audited');
+    assert.ok(!JSON.stringify(updates).includes('evepass'), 'no password in the audit log');
+    // Only sysadmins list or change accounts.
+    assert.equal((await srv.api('GET', '/staff', { token: await tokenOf(BOSS) })).status, 403);
+  });
+
+  it("switches a branch's phone checkout off and adds a holiday", async () => {
+    await menu(root).getByRole('link', { name: '分館與行事曆' }).click();
+    await root.getByRole('heading', { level: 1, name: '分館與行事曆' }).waitFor();
+    const sw = root.getByRole('switch', { name: '關閉「總館」手機借書' });
+    assert.equal(await sw.getAttribute('aria-checked'), 'true');
+    await sw.click();
+    await root.getByRole('status').filter({ hasText: '「總館」手機借書：已關閉' }).waitFor();
+    await root.getByRole('switch', { name: '開放「總館」手機借書' }).waitFor();
+    const a = (await srv.must(200, 'GET', '/branches')).branches.find((b) => b.code === 'A');
+    assert.equal(a.mobile_checkout, false);
+    const refused = await srv.api('POST', '/cards/' + CARD_A.card + '/mobile-checkout', { token: fx.patronA, body: { item_barcode: 'I-6', branch: 'A' } });
+    assert.notEqual(refused.status, 201, 'no phone checkout at a branch with the switch off');
+    if (refused.status === 403) assert.equal(refused.body?.error?.code, 'MOBILE_CHECKOUT_DISABLED', JSON.stringify(refused.body));
+
+    await root.getByRole('button', { name: '「總館」的休館日' }).click();
+    await root.getByLabel('日期', { exact: true }).fill('2026-10-10');
+    await root.getByLabel('名稱（例：中秋節）', { exact: true }).fill('國慶日');
+    await root.getByRole('button', { name: '加入休館日' }).click();
+    await root.getByRole('status').filter({ hasText: '設為休館日' }).waitFor();
+    await root.getByRole('heading', { name: '總館的休館日（1 天）' }).waitFor();
+    const a2 = (await srv.must(200, 'GET', '/branches')).branches.find((b) => b.code === 'A');
+    assert.deepEqual(a2.holidays, ['2026-10-10']);
+
+    await root.getByRole('button', { name: '編輯分館「北屯分館」' }).click();
+    await root.getByLabel('星期一', { exact: true }).check();
+    await root.getByRole('button', { name: '儲存' }).click();
+    await root.getByRole('status').filter({ hasText: '已儲存分館「北屯分館」' }).waitFor();
+    await root.getByRole('row').filter({ hasText: '北屯分館' }).getByRole('cell', { name: '一', exact: true }).waitFor();
+    await shot(root, '26-branches');
+    const b = (await srv.must(200, 'GET', '/branches')).branches.find((x) => x.code === 'B');
+    assert.deepEqual(b.closed_weekdays, [1]);
+    assert.ok((await auditOf('branch.update')).length >= 2);
+    assert.ok((await auditOf('branch.holiday_add')).length >= 1);
+  });
+
+  it('changes the policy; a value out of range is refused naming the field', async () => {
+    await menu(root).getByRole('link', { name: '借閱與點數規則' }).click();
+    await root.getByRole('heading', { level: 1, name: '借閱與點數規則' }).waitFor();
+    const before = (await srv.must(200, 'GET', '/policy', { token: fx.staff })).policy;
+    await root.getByLabel('預約保留天數', { exact: true }).fill('0');
+    await root.getByRole('button', { name: '儲存' }).click();
+    const alert = root.getByRole('alert').filter({ hasText: '預約保留天數' });
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /VALIDATION_FAILED/);
+    assert.deepEqual((await srv.must(200, 'GET', '/policy', { token: fx.staff })).policy, before, 'a refusal changes nothing');
+    await shot(root, '27-policy-refused');
+    await root.getByLabel('預約保留天數', { exact: true }).fill('10');
+    await root.getByLabel('個人證・借閱上限（冊）', { exact: true }).fill('12');
+    await root.getByLabel('每日點數上限', { exact: true }).fill('5');
+    await root.getByRole('button', { name: '儲存' }).click();
+    await root.getByRole('status').filter({ hasText: '已儲存借閱與點數規則' }).waitFor();
+    await shot(root, '28-policy');
+    const after = (await srv.must(200, 'GET', '/policy', { token: fx.staff })).policy;
+    assert.equal(after.pickup_days, 10);
+    assert.equal(after.card_types.personal.max_loans, 12);
+    assert.equal(after.points.daily_cap, 5);
+    assert.equal(after.card_types.family.max_loans, before.card_types.family.max_loans);
+    const [entry] = await auditOf('policy.update');
+    assert.equal(entry.details.before.pickup_days, before.pickup_days);
+    assert.equal(entry.details.after.pickup_days, 10);
+  });
+
+  it("lists the branch's prizes not on sale too, for its admin", async () => {
+    const later = await srv.must(201, 'POST', '/prizes', {
+      token: fx.staff,
+      body: { branch: 'A', name: '年終紀念章', cost: 3, stock: 5, on_sale_from: '2026-12-01T00:00:00+08:00' },
+    });
+    await srv.must(201, 'POST', '/prizes', { token: fx.staff, body: { branch: 'B', name: '北屯書籤', cost: 1, stock: 5 } });
+    assert.ok(!(await srv.must(200, 'GET', '/prizes?branches=A')).prizes.some((p) => p.id === later.prize.id), 'not on sale for patrons');
+    const bossToken = await tokenOf(BOSS);
+    const staffList = (await srv.must(200, 'GET', '/prizes?scope=all', { token: bossToken })).prizes;
+    assert.ok(staffList.some((p) => p.id === later.prize.id));
+    assert.ok(staffList.every((p) => p.branch === 'A'), 'a branch admin sees their branch only');
+    assert.equal((await srv.api('GET', '/prizes?scope=all&branches=B', { token: bossToken })).status, 403);
+    assert.equal((await srv.api('GET', '/prizes?scope=all')).status, 401);
+    const chen = await consoleFor(BOSS);
+    assert.deepEqual(await menu(chen).getByRole('link').allInnerTexts(), ['兌換櫃台', '流通櫃台', '活動', '補登審核', '獎品上架', '報表', '首頁內容']);
+    await menu(chen).getByRole('link', { name: '獎品上架' }).click();
+    const row = chen.getByRole('row').filter({ hasText: '年終紀念章' });
+    await row.getByText('尚未開放兌換').waitFor();
+    await shot(chen, '29-prizes-all');
+  });
+
+  it('shows the admin screens in English; the download headings follow', async () => {
+    await menu(root).getByRole('link', { name: '報表' }).click();
+    await root.getByRole('button', { name: 'Switch to English' }).click();
+    await root.getByRole('heading', { level: 1, name: 'Reports' }).waitFor();
+    const links = await root.getByRole('navigation', { name: 'Console menu' }).getByRole('link').allInnerTexts();
+    for (const l of ['Reports', 'Home content', 'Branches & calendars', 'Loan & points policy', 'Staff accounts']) assert.ok(links.includes(l), `${l} in ${links}`);
+    await root.getByRole('button', { name: 'Show' }).click();
+    await root.getByRole('table', { name: 'Redemptions per branch' }).waitFor();
+    const [download] = await Promise.all([root.waitForEvent('download'), root.getByRole('button', { name: 'Download CSV' }).click()]);
+    const file = path.join(ARTIFACTS, `en-${download.suggestedFilename()}`);
+    await download.saveAs(file);
+    const header = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '').split('\r\n')[0].split(',');
+    assert.equal(header[6], 'Prize');
+    await shot(root, '31-report-english');
+    await root.getByRole('navigation', { name: 'Console menu' }).getByRole('link', { name: 'Staff accounts' }).click();
+    await root.getByRole('heading', { level: 1, name: 'Staff accounts' }).waitFor();
+    await root.getByRole('button', { name: '切換為中文' }).click();
+    await root.getByRole('heading', { level: 1, name: '館員帳號' }).waitFor();
+  });
+
+  it('names the audit entry altered in SQLite behind the server’s back', async () => {
+    const v = await srv.must(200, 'GET', '/audit/verify', { token: fx.staff });
+    assert.equal(v.ok, true);
+    // The server's data directory: the one whose audit log ends with this head.
+    const dirs = readdirSync(tmpdir()).filter((d) => d.startsWith('bookstamp-web-')).map((d) => path.join(tmpdir(), d, 'bookstamp.db'));
+    let db = null;
+    for (const f of dirs.filter((x) => existsSync(x))) {
+      const r = await run('sqlite3', [f, `SELECT count(*) FROM audit_log WHERE hash = '${v.head}'`]);
+      if (r.stdout.trim() === '1') db = f;
+    }
+    assert.ok(db, 'found the server database');
+    const [target] = await auditOf('policy.update');
+    const r = await run('sqlite3', [
+      '-cmd',
+      '.timeout 5000',
+      db,
+      `DROP TRIGGER audit_log_no_update;
+UPDATE audit_log SET actor = 'staff:mallory' WHERE seq = ${target.seq};
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+SELECT changes();`,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), '1', `one row altered: ${r.stdout} ${r.stderr}`);
+    const broken = await srv.must(200, 'GET', '/audit/verify', { token: fx.staff });
+    assert.equal(broken.ok, false);
+    assert.equal(broken.first_broken, target.seq);
+
+    await menu(root).getByRole('link', { name: '稽核紀錄' }).click();
+    await root.getByRole('button', { name: '驗證雜湊鏈' }).click();
+    const status = root.getByRole('status').filter({ hasText: String(target.seq) });
+    await status.waitFor();
+    assert.match(await status.innerText(), new RegExp(`#?${target.seq}\\b`));
+    await shot(root, '30-audit-broken');
   });
 });

@@ -220,9 +220,48 @@ export class ApiError extends Error {
   }
 }
 
-// ---- Tokens (sessionStorage for now: gone when the tab closes) ------------------------------
+// ---- Tokens -----------------------------------------------------------------------------------
+// Patrons use a web session: the server keeps the token in an HttpOnly cookie and the app keeps
+// only the CSRF value (localStorage, so the installed app and new tabs stay signed in) that every
+// write sends back. Staff still send a bearer token kept in sessionStorage.
 
 export type Audience = 'patron' | 'staff';
+
+const CSRF = 'bookstamp.patron.csrf';
+
+export function getCsrf(): string | null {
+  try {
+    return localStorage.getItem(CSRF);
+  } catch {
+    return null;
+  }
+}
+
+function setCsrf(value: string | null): void {
+  try {
+    if (value === null) localStorage.removeItem(CSRF);
+    else localStorage.setItem(CSRF, value);
+  } catch {
+    // Storage blocked: writes will be refused and the patron asked to sign in again.
+  }
+}
+
+/** Whether this browser holds a session for who (a patron's cookie session or a bearer token). */
+export function hasSession(who: Audience): boolean {
+  return getToken(who) !== null || (who === 'patron' && getCsrf() !== null);
+}
+
+/** Keeps a patron web session from a login answer sent with `webSession` (cookie + CSRF value). */
+export function adoptWebSession(answer: { csrf_token?: string }): void {
+  if (!answer.csrf_token) throw new ApiError(0, 'BAD_RESPONSE', 'The server did not open a web session.');
+  setToken('patron', null);
+  setCsrf(answer.csrf_token);
+}
+
+function dropSession(who: Audience): void {
+  setToken(who, null);
+  if (who === 'patron') setCsrf(null);
+}
 
 const tokenKey = (who: Audience) => `bookstamp.${who}.token`;
 
@@ -256,8 +295,10 @@ export function onUnauthenticated(fn: (who: Audience) => void): () => void {
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface RequestOptions {
-  /** Whose token to send; omit for public endpoints. */
+  /** Whose session to send; omit for public endpoints. */
   auth?: Audience;
+  /** A login that should open a cookie web session (X-Session: cookie). */
+  webSession?: boolean;
   body?: unknown;
   signal?: AbortSignal;
 }
@@ -274,9 +315,11 @@ export async function request<T>(method: Method, path: string, opts: RequestOpti
     'Accept-Language': getLang(),
   };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (opts.webSession) headers['X-Session'] = 'cookie';
   if (opts.auth) {
     const token = getToken(opts.auth);
     if (token) headers.Authorization = `Bearer ${token}`;
+    else if (opts.auth === 'patron' && method !== 'GET') headers['X-CSRF-Token'] = getCsrf() ?? '';
   }
 
   let res: Response;
@@ -306,8 +349,8 @@ export async function request<T>(method: Method, path: string, opts: RequestOpti
   }
 
   if (!res.ok) {
-    if (res.status === 401 && opts.auth && getToken(opts.auth)) {
-      setToken(opts.auth, null);
+    if (res.status === 401 && opts.auth && hasSession(opts.auth)) {
+      dropSession(opts.auth);
       const who = opts.auth;
       unauthenticated.forEach((fn) => fn(who));
     }
@@ -328,10 +371,14 @@ const card = (n: string) => `/cards/${encodeURIComponent(n)}`;
 
 // ---- Calls ----------------------------------------------------------------------------------
 
-/** POST /session: a patron signs in with a card number and PIN; the token is kept. */
+/** POST /session: a patron signs in with a card number and PIN into a cookie web session; the
+ *  token itself is never stored by the app. */
 export async function login(cardNumber: string, pin: string): Promise<PatronSession> {
-  const s = await request<PatronSession>('POST', '/session', { body: { card: cardNumber, pin } });
-  setToken('patron', s.token);
+  const s = await request<PatronSession & { csrf_token?: string }>('POST', '/session', {
+    body: { card: cardNumber, pin },
+    webSession: true,
+  });
+  adoptWebSession(s);
   return s;
 }
 
@@ -344,12 +391,13 @@ export async function staffLogin(username: string, password: string, otp?: strin
   return s;
 }
 
-/** DELETE /session: revokes the token. The local token is dropped even if the server is unreachable. */
+/** DELETE /session: revokes the session and clears the cookie. The local state is dropped even if
+ *  the server is unreachable. */
 export async function logout(who: Audience = 'patron'): Promise<void> {
   try {
-    if (getToken(who)) await request<void>('DELETE', '/session', { auth: who });
+    if (hasSession(who)) await request<void>('DELETE', '/session', { auth: who });
   } finally {
-    setToken(who, null);
+    dropSession(who);
   }
 }
 
@@ -556,4 +604,171 @@ export async function placeHold(cardNumber: string, bibId: number, pickupBranch:
     body: { bib_id: bibId, pickup_branch: pickupBranch },
   });
   return r.hold;
+}
+
+// ---- Home (P6) ------------------------------------------------------------------------------
+
+export interface Announcement {
+  id: number;
+  title: string;
+  body: string;
+  image_url: string | null;
+  link: string | null;
+  starts_at: string;
+  ends_at: string | null;
+  position: number;
+}
+
+export interface FeaturedBib {
+  id: number;
+  title: string;
+  author: string;
+  cover_url: string | null;
+  items: number;
+  available: number;
+}
+
+export interface FeaturedList {
+  id: number;
+  title: string;
+  active: boolean;
+  position: number;
+  bib_ids: number[];
+  bibs: FeaturedBib[];
+}
+
+export interface QuickLink {
+  id: number;
+  label_zh: string;
+  label_en: string;
+  url: string;
+  icon: string;
+  position: number;
+}
+
+export interface HomeContent {
+  announcements: Announcement[];
+  featured_lists: FeaturedList[];
+  quick_links: QuickLink[];
+}
+
+/** GET /home (public): what the library shows on the home screen now. */
+export function home(signal?: AbortSignal): Promise<HomeContent> {
+  return request<HomeContent>('GET', '/home', { signal });
+}
+
+/** The cover to show: the record's own, else the server's generated placeholder. */
+export function coverUrl(bibId: number, own: string | null): string {
+  return own ?? `${BASE}/bibs/${encodeURIComponent(String(bibId))}/cover`;
+}
+
+// ---- Inbox and preferences (P10) ------------------------------------------------------------
+
+export interface Notice {
+  id: number;
+  kind: string;
+  title: string;
+  body: string;
+  created_at: string;
+  read: boolean;
+}
+
+export interface NoticeList {
+  notices: Notice[];
+  unread: number;
+}
+
+export type NoticeChannel = 'inbox' | 'push' | 'email';
+
+export interface NoticePreference {
+  /** A notice kind, or "*" for every kind. */
+  kind: string;
+  channel: NoticeChannel | string;
+  enabled: boolean;
+}
+
+export interface NoticePreferences {
+  kinds: string[];
+  channels: string[];
+  preferences: NoticePreference[];
+}
+
+export function notices(cardNumber: string, opts: { limit?: number; before?: number } = {}, signal?: AbortSignal): Promise<NoticeList> {
+  const q = new URLSearchParams();
+  if (opts.limit) q.set('limit', String(opts.limit));
+  if (opts.before) q.set('before', String(opts.before));
+  const qs = q.toString();
+  return request<NoticeList>('GET', `${card(cardNumber)}/notices${qs ? `?${qs}` : ''}`, { auth: 'patron', signal });
+}
+
+export function markNoticeRead(cardNumber: string, id: number): Promise<void> {
+  return request<void>('POST', `${card(cardNumber)}/notices/${encodeURIComponent(String(id))}/read`, { auth: 'patron' });
+}
+
+export async function markAllNoticesRead(cardNumber: string): Promise<number> {
+  return (await request<{ marked: number }>('POST', `${card(cardNumber)}/notices/read-all`, { auth: 'patron' })).marked;
+}
+
+export function noticePreferences(cardNumber: string, signal?: AbortSignal): Promise<NoticePreferences> {
+  return request<NoticePreferences>('GET', `${card(cardNumber)}/notice-preferences`, { auth: 'patron', signal });
+}
+
+/** PUT replaces the card's whole list (no row means enabled). */
+export function saveNoticePreferences(cardNumber: string, preferences: NoticePreference[]): Promise<NoticePreferences> {
+  return request<NoticePreferences>('PUT', `${card(cardNumber)}/notice-preferences`, { auth: 'patron', body: { preferences } });
+}
+
+// ---- Loan history, PIN (P3, P2) -------------------------------------------------------------
+
+export interface HistoryLoan {
+  loan_id: number;
+  bib_id: number | null;
+  /** null once erased (the loan and its point stay). */
+  title: string | null;
+  author: string | null;
+  branch: string;
+  checked_out_at: string;
+  returned_at: string | null;
+}
+
+export interface LoanHistory {
+  keep_history: boolean;
+  loans: HistoryLoan[];
+}
+
+export function loanHistory(cardNumber: string, before?: number, signal?: AbortSignal): Promise<LoanHistory> {
+  const qs = before ? `?before=${before}` : '';
+  return request<LoanHistory>('GET', `${card(cardNumber)}/history${qs}`, { auth: 'patron', signal });
+}
+
+export async function setKeepHistory(cardNumber: string, keep: boolean): Promise<boolean> {
+  return (await request<{ keep_history: boolean }>('PUT', `${card(cardNumber)}/history-setting`, {
+    auth: 'patron',
+    body: { keep_history: keep },
+  })).keep_history;
+}
+
+export async function eraseHistory(cardNumber: string): Promise<number> {
+  return (await request<{ erased: number }>('DELETE', `${card(cardNumber)}/history`, { auth: 'patron' })).erased;
+}
+
+export function changePin(cardNumber: string, currentPin: string, newPin: string): Promise<void> {
+  return request<void>('PUT', `${card(cardNumber)}/pin`, { auth: 'patron', body: { current_pin: currentPin, new_pin: newPin } });
+}
+
+// ---- Reading report (P12) -------------------------------------------------------------------
+
+export interface ReadingReport {
+  year: number;
+  history_kept: boolean;
+  loans_by_month: { month: number; loans: number }[];
+  /** null while the card keeps no reading history. */
+  loans_by_class: { class: string; name: string; loans: number }[] | null;
+  erased: number;
+  points_by_year: { year: number; earned: number; spent: number }[];
+  totals: { loans_year: number; loans_lifetime: number; points_earned: number; points_spent: number };
+}
+
+export function readingReport(cardNumber: string, year: number, signal?: AbortSignal): Promise<ReadingReport> {
+  return request<ReadingReport>('GET', `${card(cardNumber)}/reading-report?year=${year}`, { auth: 'patron', signal });
 }

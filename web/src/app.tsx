@@ -8,13 +8,18 @@ import { CardPage } from './pages/CardPage';
 import { CheckoutPage } from './pages/CheckoutPage';
 import { ClaimPage } from './pages/ClaimPage';
 import { EventsPage } from './pages/EventsPage';
+import { HistoryPage } from './pages/HistoryPage';
 import { HomePage } from './pages/HomePage';
+import { InboxPage } from './pages/InboxPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { NoticePrefsPage } from './pages/NoticePrefsPage';
 import { PassbookPage } from './pages/PassbookPage';
 import { PatronLoginPage } from './pages/PatronLoginPage';
+import { PinPage } from './pages/PinPage';
 import { PrizesPage } from './pages/PrizesPage';
 import { RedemptionCodePage } from './pages/RedemptionCodePage';
 import { RedemptionsPage } from './pages/RedemptionsPage';
+import { ReportPage } from './pages/ReportPage';
 import { SearchPage } from './pages/SearchPage';
 import { StudyPage } from './pages/StudyPage';
 import { TransparencyPage } from './pages/TransparencyPage';
@@ -53,6 +58,16 @@ function pageFor(path: string) {
       return <EventsPage />;
     case '/account':
       return <AccountPage />;
+    case '/account/history':
+      return <HistoryPage />;
+    case '/account/pin':
+      return <PinPage />;
+    case '/account/notices':
+      return <NoticePrefsPage />;
+    case '/inbox':
+      return <InboxPage />;
+    case '/report':
+      return <ReportPage />;
     case '/transparency':
       return <TransparencyPage />;
     default:

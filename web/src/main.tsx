@@ -3,6 +3,7 @@ import { render } from 'preact';
 import { registerSW } from 'virtual:pwa-register';
 import { App } from './app';
 import './styles.css';
+import './patron.css';
 
 render(<App />, document.getElementById('app')!);
 

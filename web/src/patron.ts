@@ -1,7 +1,7 @@
 // The signed-in patron as every page sees it: the account's cards (GET /me), the card in use, and
 // the branches (names, phone-checkout switch). The card list and branches are kept in localStorage,
-// so the mobile library card (P1) still shows with the network off; the token stays in
-// sessionStorage (api.ts).
+// so the mobile library card (P1) still shows with the network off; the session is an HttpOnly
+// cookie (api.ts).
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, branches as fetchBranches, me, onUnauthenticated, type AccountCard, type Branch } from './api';
 import { navigate } from './router';
@@ -188,4 +188,15 @@ export function useBranches(): Branches {
     name: (code: string) => names.get(code) ?? code,
     reload: () => void refreshBranches(),
   };
+}
+
+const PICKUP = 'bookstamp.patron.pickup';
+
+/** The pickup branch the patron chose last time (preselected for the next hold). */
+export function lastPickup(): string | null {
+  return readLocal<string>(PICKUP);
+}
+
+export function rememberPickup(branch: string): void {
+  writeLocal(PICKUP, branch);
 }

@@ -1,7 +1,7 @@
-// Who is signed in on this tab: the patron's account and the staff member, kept in
-// sessionStorage beside their tokens (api.ts) so a reload keeps the page; the chosen card in localStorage.
+// Who is signed in: the patron's account and the staff member, kept in sessionStorage so a reload
+// keeps the page (the sessions themselves live in api.ts); the chosen card in localStorage.
 import type { Account, Audience, Staff } from './api';
-import { getToken } from './api';
+import { hasSession } from './api';
 
 function read<T>(key: string): T | null {
   try {
@@ -26,7 +26,7 @@ const STAFF = 'bookstamp.staff.profile';
 const CARD = 'bookstamp.patron.card';
 
 export function isSignedIn(who: Audience): boolean {
-  return getToken(who) !== null;
+  return hasSession(who);
 }
 
 export const savedAccount = (): Account | null => read<Account>(ACCOUNT);

@@ -1,8 +1,12 @@
 // Typed client for the staff console's calls (docs/openapi.yaml: Counter, Circulation, Events,
 // Prizes, Audit, Lottery, transparency). Every call sends the staff token.
 import {
+  ApiError,
+  getToken,
   request,
   type Bib,
+  type Branch,
+  type StaffRole,
   type CardStatusCode,
   type CardType,
   type CheckoutResult,
@@ -189,12 +193,46 @@ export async function staffPrizes(branch: string | null, signal?: AbortSignal): 
   return (await request<{ prizes: Prize[] }>('GET', `/prizes${q}`, { ...staff, signal })).prizes;
 }
 
+/** Every prize of the branch (or all), on sale or not: GET /prizes?scope=all (prize managers). */
+export async function allPrizes(branch: string | null, signal?: AbortSignal): Promise<Prize[]> {
+  const q = `?scope=all${branch ? `&branches=${encodeURIComponent(branch)}` : ''}`;
+  return (await request<{ prizes: Prize[] }>('GET', `/prizes${q}`, { ...staff, signal })).prizes;
+}
+
 export async function createPrize(body: PrizeInput): Promise<Prize> {
   return (await request<{ prize: Prize }>('POST', '/prizes', { ...staff, body })).prize;
 }
 
 export async function updatePrize(prizeId: number, body: PrizeInput): Promise<Prize> {
   return (await request<{ prize: Prize }>('PATCH', `/prizes/${id(prizeId)}`, { ...staff, body })).prize;
+}
+
+export interface PrizePicture {
+  prize_id: number;
+  url: string;
+  content_type: string;
+  width: number;
+  height: number;
+  bytes: number;
+  sha256: string;
+}
+
+/** PUT /prizes/{id}/picture with the image's own bytes and type (JPEG, PNG or WebP, at most 2 MiB). */
+export async function uploadPrizePicture(prizeId: number, file: Blob): Promise<PrizePicture> {
+  const token = getToken('staff');
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1/prizes/${id(prizeId)}/picture`, {
+      method: 'PUT',
+      headers: { 'Content-Type': file.type, Accept: 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: file,
+    });
+  } catch (err) {
+    throw new ApiError(0, 'NETWORK_ERROR', err instanceof Error ? err.message : String(err));
+  }
+  const data = (await res.json().catch(() => ({}))) as { picture?: PrizePicture; error?: { code?: string; message?: string; field?: string } };
+  if (!res.ok || !data.picture) throw new ApiError(res.status, data.error?.code ?? 'UNAVAILABLE', data.error?.message ?? res.statusText, data.error?.field);
+  return data.picture;
 }
 
 // ---- Audit (A6) ------------------------------------------------------------------------------
@@ -329,4 +367,279 @@ export interface Transparency {
 
 export function transparency(signal?: AbortSignal): Promise<Transparency> {
   return request<Transparency>('GET', '/transparency', { signal });
+}
+
+// ---- Reports (A3) ----------------------------------------------------------------------------
+
+export interface ReportQuery {
+  branch?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface RedemptionRow {
+  id: number;
+  created_at: string;
+  completed_at: string | null;
+  branch: string;
+  branch_name: string;
+  prize_id: number;
+  prize_name: string;
+  cost: number;
+  status: string;
+  card_masked: string;
+  channel: string;
+  staff: string | null;
+}
+
+export interface RedemptionTotal {
+  branch: string;
+  branch_name: string;
+  completed: number;
+  completed_points: number;
+  pending: number;
+  cancelled: number;
+  expired: number;
+}
+
+export interface ReportPeriodJson {
+  branch: string | null;
+  from: string;
+  to: string;
+}
+
+export interface RedemptionsReport {
+  period: ReportPeriodJson;
+  redemptions: RedemptionRow[];
+  totals: RedemptionTotal[];
+  total: { completed: number; completed_points: number; count: number };
+}
+
+export interface PointsSums {
+  issued: number;
+  issued_for_loans: number;
+  issued_for_events: number;
+  redeemed: number;
+  redemptions: number;
+  registrations: number;
+  refunds: number;
+}
+
+export interface PointsReport {
+  period: ReportPeriodJson;
+  days: (PointsSums & { branch: string | null; branch_name: string | null; day: string })[];
+  branches: (PointsSums & { branch: string | null; branch_name: string | null })[];
+  total: PointsSums;
+}
+
+export interface CardPointsReport {
+  card_masked: string;
+  from: string;
+  to: string;
+  earned: number;
+  spent: number;
+  balance: number;
+  entries: { id: number; at: string; day: string; kind: string; delta: number; balance_after: number; branch: string | null }[];
+}
+
+export type ReportKind = 'redemptions' | 'points' | 'card-points';
+
+function reportQuery(q: Record<string, string | undefined>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v && v.trim()) p.set(k, v.trim());
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export function redemptionsReport(q: ReportQuery, signal?: AbortSignal): Promise<RedemptionsReport> {
+  return request('GET', `/reports/redemptions${reportQuery({ ...q })}`, { ...staff, signal });
+}
+
+export function pointsReport(q: ReportQuery, signal?: AbortSignal): Promise<PointsReport> {
+  return request('GET', `/reports/points${reportQuery({ ...q })}`, { ...staff, signal });
+}
+
+export function cardPointsReport(card: string, q: ReportQuery, signal?: AbortSignal): Promise<CardPointsReport> {
+  return request('GET', `/reports/card-points${reportQuery({ card, from: q.from, to: q.to })}`, { ...staff, signal });
+}
+
+/** A report as a CSV or XLSX file: fetched with the staff token, then saved by the browser. */
+export async function downloadReport(kind: ReportKind, q: ReportQuery & { card?: string }, format: 'csv' | 'xlsx', lang: string): Promise<void> {
+  const qs = reportQuery({ ...q, format, lang: lang === 'en' ? 'en' : 'zh-TW' });
+  const token = getToken('staff');
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1/reports/${kind}${qs}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  } catch (err) {
+    throw new ApiError(0, 'NETWORK_ERROR', err instanceof Error ? err.message : String(err));
+  }
+  if (!res.ok) {
+    let code = 'UNAVAILABLE';
+    let message = res.statusText;
+    try {
+      const body = (await res.json()) as { error?: { code?: string; message?: string } };
+      code = body.error?.code ?? code;
+      message = body.error?.message ?? message;
+    } catch {
+      /* not JSON */
+    }
+    throw new ApiError(res.status, code, message);
+  }
+  const blob = await res.blob();
+  const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? `${kind}.${format}`;
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+// ---- Content (A5) ----------------------------------------------------------------------------
+
+export interface Announcement {
+  id: number;
+  title: string;
+  body: string;
+  image_url: string | null;
+  link: string | null;
+  starts_at: string;
+  ends_at: string | null;
+  position: number;
+}
+
+export interface FeaturedBib {
+  id: number;
+  title: string;
+  author: string;
+  cover_url: string | null;
+  items: number;
+  available: number;
+}
+
+export interface FeaturedList {
+  id: number;
+  title: string;
+  active: boolean;
+  position: number;
+  bib_ids: number[];
+  bibs: FeaturedBib[];
+}
+
+export interface QuickLink {
+  id: number;
+  label_zh: string;
+  label_en: string;
+  url: string;
+  icon: string;
+  position: number;
+}
+
+export interface HomeContent {
+  announcements: Announcement[];
+  featured_lists: FeaturedList[];
+  quick_links: QuickLink[];
+}
+
+export type AnnouncementInput = Partial<Omit<Announcement, 'id'>>;
+export type FeaturedListInput = Partial<Pick<FeaturedList, 'title' | 'active' | 'position' | 'bib_ids'>>;
+export type QuickLinkInput = Partial<Omit<QuickLink, 'id'>>;
+
+/** Everything, including announcements outside their dates and inactive lists (staff). */
+export function allContent(signal?: AbortSignal): Promise<HomeContent> {
+  return request('GET', '/content', { ...staff, signal });
+}
+
+/** What the patron home shows now (public). */
+export function homeContent(signal?: AbortSignal): Promise<HomeContent> {
+  return request('GET', '/home', { signal });
+}
+
+type ContentKind = 'announcements' | 'featured-lists' | 'quick-links';
+
+export async function saveContent<T>(kind: ContentKind, itemId: number | null, body: unknown): Promise<T> {
+  const res = await request<Record<string, T>>(itemId === null ? 'POST' : 'PATCH', itemId === null ? `/${kind}` : `/${kind}/${id(itemId)}`, { ...staff, body });
+  return Object.values(res)[0] as T;
+}
+
+export function deleteContent(kind: ContentKind, itemId: number): Promise<void> {
+  return request('DELETE', `/${kind}/${id(itemId)}`, staff);
+}
+
+// ---- Branches, calendars, policy, staff accounts (A7, A8) ----------------------------------
+
+export interface BranchDetail extends Branch {
+  closed_weekdays: number[];
+  holidays: string[];
+}
+
+export async function branchList(signal?: AbortSignal): Promise<BranchDetail[]> {
+  return (await request<{ branches: BranchDetail[] }>('GET', '/branches', { signal })).branches;
+}
+
+export async function createBranch(body: { code: string; name: string; mobile_checkout: boolean }): Promise<BranchDetail> {
+  return (await request<{ branch: BranchDetail }>('POST', '/branches', { ...staff, body })).branch;
+}
+
+export async function updateBranch(code: string, body: { name?: string; mobile_checkout?: boolean; closed_weekdays?: number[] }): Promise<BranchDetail> {
+  return (await request<{ branch: BranchDetail }>('PATCH', `/branches/${encodeURIComponent(code)}`, { ...staff, body })).branch;
+}
+
+export function setHoliday(code: string, day: string, closed: boolean, name = ''): Promise<void> {
+  const path = `/branches/${encodeURIComponent(code)}/holidays/${encodeURIComponent(day)}`;
+  return closed ? request('PUT', path, { ...staff, body: { name } }) : request('DELETE', path, staff);
+}
+
+export interface CardTypePolicy {
+  max_loans: number;
+  loan_days: number;
+  max_renewals: number;
+  max_holds: number;
+  earns_points: boolean;
+}
+
+export interface Policy {
+  card_types: Record<'personal' | 'family' | 'group', CardTypePolicy>;
+  pickup_days: number;
+  no_show_limit: number;
+  no_show_window_days: number;
+  no_show_suspension_days: number;
+  backfill_second_person: boolean;
+  points: {
+    per_loan: { counter: number; kiosk: number; mobile: number };
+    daily_cap: number;
+    monthly_cap: number;
+    no_points_item_types: string[];
+  };
+}
+
+export async function policy(signal?: AbortSignal): Promise<Policy> {
+  return (await request<{ policy: Policy }>('GET', '/policy', { ...staff, signal })).policy;
+}
+
+export async function updatePolicy(body: unknown): Promise<Policy> {
+  return (await request<{ policy: Policy }>('PATCH', '/policy', { ...staff, body })).policy;
+}
+
+export interface StaffAccount {
+  id: number;
+  username: string;
+  role: StaffRole;
+  branch: string | null;
+  active: boolean;
+  created_at: string;
+}
+
+export async function staffAccounts(signal?: AbortSignal): Promise<StaffAccount[]> {
+  return (await request<{ staff: StaffAccount[] }>('GET', '/staff', { ...staff, signal })).staff;
+}
+
+export async function createStaffAccount(body: { username: string; password: string; role: StaffRole; branch: string | null }): Promise<StaffAccount> {
+  return (await request<{ staff: StaffAccount }>('POST', '/staff', { ...staff, body })).staff;
+}
+
+export async function updateStaffAccount(username: string, body: { role?: StaffRole; branch?: string | null; active?: boolean; password?: string }): Promise<StaffAccount> {
+  return (await request<{ staff: StaffAccount }>('PATCH', `/staff/${encodeURIComponent(username)}`, { ...staff, body })).staff;
 }

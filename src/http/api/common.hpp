@@ -63,6 +63,9 @@ struct ApiRouter {
   Router& router;
   ApiDeps& deps;
   void Add(std::string method, std::string pattern, Handler handler);
+  // For the logins, whose answer carries a new session token: it is never stored (tokens are kept
+  // only as hashes), so the key is not recorded and a retry simply opens another session.
+  void AddLogin(std::string method, std::string pattern, Handler handler);
 };
 Handler WithIdempotency(ApiDeps& d, Handler inner);
 

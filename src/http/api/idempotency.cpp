@@ -126,4 +126,8 @@ void ApiRouter::Add(std::string method, std::string pattern, Handler handler) {
   router.Add(std::move(method), std::move(pattern), std::move(handler));
 }
 
+void ApiRouter::AddLogin(std::string method, std::string pattern, Handler handler) {
+  router.Add(std::move(method), std::move(pattern), std::move(handler));
+}
+
 }  // namespace bookstamp::http

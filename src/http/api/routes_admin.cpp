@@ -33,6 +33,13 @@ int IntIn(const json::object& o, std::string_view field, int current, int lo, in
   return static_cast<int>(*v);
 }
 
+json::object StaffAccountJson(const StaffAccount& a, const TimeZone& tz) {
+  auto o = ToJson(a.view);
+  o["active"] = a.active;
+  o["created_at"] = tz.Rfc3339(a.created_at);
+  return o;
+}
+
 // A merge patch over the current policy.
 PolicyView PatchPolicy(PolicyView p, const json::object& body) {
   if (auto it = body.find("card_types"); it != body.end() && !it->value().is_null()) {
@@ -179,6 +186,37 @@ void AddAdminRoutes(ApiRouter& r, ApiDeps& d) {
     co_return JsonResponse(201, json::object{{"staff", ToJson(s)}});
   });
 
+  r.Add("GET", "/api/v1/staff", [&d](Request& req) -> awaitable<Response> {
+    auto actor = co_await StaffOnly(d, req);
+    auto list = OrThrow(co_await Read(d.store, [&](SqlTx& tx) { return ListStaff(tx, actor); }));
+    json::array arr;
+    for (const auto& a : list) arr.push_back(StaffAccountJson(a, d.tz));
+    co_return JsonResponse(200, json::object{{"staff", arr}});
+  });
+
+  r.Add("PATCH", "/api/v1/staff/{username}", [&d](Request& req) -> awaitable<Response> {
+    auto actor = co_await StaffOnly(d, req);
+    OrThrow(Authorize(actor, Permission::kManageStaff));
+    auto body = ParseJsonObject(req);
+    if (body.contains("username")) ThrowInvalid("username", "bad_format");
+    StaffPatch patch;
+    if (auto role = OptionalString(body, "role")) {
+      patch.role = RoleFromString(*role);
+      if (!patch.role) ThrowInvalid("role", "bad_format");
+    }
+    if (body.contains("branch")) patch.branch = NullableBranch(body, "branch");
+    patch.active = OptionalBool(body, "active");
+    std::optional<std::string> password = OptionalString(body, "password");
+    if (password) {
+      if (password->size() < 8 || password->size() > 256) ThrowInvalid("password", "out_of_range");
+      patch.password_hash = co_await HashSecretOffThread(d, *password);
+    }
+    auto username = req.params.at("username");
+    auto env = EnvOf(d);
+    auto a = OrThrow(co_await Write(d.store, [&](SqlTx& tx) { return UpdateStaff(tx, env, actor, username, patch); }));
+    co_return JsonResponse(200, json::object{{"staff", StaffAccountJson(a, d.tz)}});
+  });
+
   r.Add("POST", "/api/v1/bibs", [&d](Request& req) -> awaitable<Response> {
     auto actor = co_await StaffOnly(d, req);
     auto body = ParseJsonObject(req);
@@ -274,6 +312,8 @@ void AddApiRoutes(Router& router, ApiDeps& deps) {
   AddReportRoutes(r, deps);
   AddContentRoutes(r, deps);
   AddSearchRoutes(r, deps);
+  AddOpsRoutes(r, deps);
+  AddPasskeyRoutes(r, deps);
 }
 
 }  // namespace bookstamp::http

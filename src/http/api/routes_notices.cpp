@@ -1,7 +1,8 @@
-// The patron's inbox and notice preferences (PRODUCT.md P10): titles and bodies rendered from the
-// notice templates in the request's language.
+// The patron's inbox, notice preferences and Web Push subscriptions (PRODUCT.md P10): titles and
+// bodies rendered from the notice templates in the request's language.
 #include "app/inbox.hpp"
 #include "app/notice_text.hpp"
+#include "app/push.hpp"
 #include "http/api/common.hpp"
 
 namespace bookstamp::http {
@@ -86,6 +87,43 @@ void AddNoticeRoutes(ApiRouter& r, ApiDeps& d) {
       return LoadNoticePreferences(tx, card);
     }));
     co_return JsonResponse(200, PreferencesJson(saved));
+  });
+
+  // The server's VAPID public key (RFC 8292), for PushManager.subscribe's applicationServerKey.
+  r.Add("GET", "/api/v1/push/vapid-public-key", [&d](Request&) -> awaitable<Response> {
+    auto key = co_await Read(d.store, [&](SqlTx& tx) { return LoadVapidKey(tx); });
+    if (!key) throw std::runtime_error("no VAPID key: the server makes one when it starts");
+    co_return JsonResponse(200, json::object{{"public_key", key->public_key}});
+  });
+
+  // A browser's PushSubscription.toJSON(): {endpoint, keys: {p256dh, auth}}.
+  r.Add("PUT", "/api/v1/cards/{card}/push-subscriptions", [&d](Request& req) -> awaitable<Response> {
+    CardNumber card(req.params.at("card"));
+    co_await PatronWithCard(d, req, card);
+    auto body = ParseJsonObject(req);
+    PushSubscriptionInput in;
+    in.endpoint = RequireString(body, "endpoint");
+    auto* keys = body.if_contains("keys");
+    if (!keys || !keys->is_object()) ThrowInvalid("keys", "required");
+    in.p256dh = RequireString(keys->as_object(), "p256dh");
+    in.auth = RequireString(keys->as_object(), "auth");
+    auto env = EnvOf(d);
+    auto [created, count] = OrThrow(co_await Write(d.store, [&](SqlTx& tx) -> Result<std::pair<bool, std::int64_t>> {
+      auto saved = SavePushSubscription(tx, env, card, in);
+      if (!saved) return Fail(saved.error());
+      return std::make_pair(*saved, PushSubscriptionCount(tx, card));
+    }));
+    co_return JsonResponse(created ? 201 : 200,
+                           json::object{{"endpoint", in.endpoint}, {"created", created}, {"subscriptions", count}});
+  });
+
+  r.Add("DELETE", "/api/v1/cards/{card}/push-subscriptions", [&d](Request& req) -> awaitable<Response> {
+    CardNumber card(req.params.at("card"));
+    co_await PatronWithCard(d, req, card);
+    auto body = ParseJsonObject(req);
+    auto endpoint = RequireString(body, "endpoint");
+    OrThrow(co_await Write(d.store, [&](SqlTx& tx) { return DeletePushSubscription(tx, card, endpoint); }));
+    co_return NoContent();
   });
 }
 

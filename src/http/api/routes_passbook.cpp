@@ -144,7 +144,15 @@ void AddPassbookRoutes(ApiRouter& r, ApiDeps& d) {
     f.min_points = QueryInt(req, "min_points");
     f.max_points = QueryInt(req, "max_points");
     auto env = EnvOf(d);
-    auto prizes = co_await Read(d.store, [&](SqlTx& tx) { return ListPrizes(tx, env, f); });
+    auto scope = req.Query("scope");
+    if (!scope.empty() && scope != "on_sale" && scope != "all") ThrowInvalid("scope", "bad_format");
+    std::vector<PrizeView> prizes;
+    if (scope == "all") {  // staff: also prizes not on sale (future, ended)
+      auto actor = co_await StaffOnly(d, req);
+      prizes = OrThrow(co_await Read(d.store, [&](SqlTx& tx) { return ListAllPrizes(tx, env, actor, f); }));
+    } else {
+      prizes = co_await Read(d.store, [&](SqlTx& tx) { return ListPrizes(tx, env, f); });
+    }
     json::array arr;
     for (const auto& p : prizes) arr.push_back(PrizeJson(p, d.tz));
     co_return JsonResponse(200, json::object{{"prizes", arr}});

@@ -3,6 +3,7 @@
 
 #include "app/ledger.hpp"
 #include "app/prizes.hpp"
+#include "app/reading_report.hpp"
 #include "http/api/common.hpp"
 
 namespace bookstamp::http {
@@ -157,6 +158,37 @@ void AddPatronRoutes(ApiRouter& r, ApiDeps& d) {
     auto env = EnvOf(d);
     auto result = OrThrow(co_await Write(d.store, [&](SqlTx& tx) { return CheckOut(tx, env, actor, in); }));
     co_return JsonResponse(201, CheckoutJson(result, d.tz));
+  });
+
+  // P12: loans per month and class, points per year; classes only while the card keeps its history.
+  r.Add("GET", "/api/v1/cards/{card}/reading-report", [&d](Request& req) -> awaitable<Response> {
+    CardNumber card(req.params.at("card"));
+    co_await PatronWithCard(d, req, card);
+    std::optional<int> year;
+    if (auto s = req.Query("year"); !s.empty()) {
+      if (s.size() > 4 || s.find_first_not_of("0123456789") != std::string::npos) ThrowInvalid("year", "not_integer");
+      year = std::stoi(s);
+    }
+    auto env = EnvOf(d);
+    auto rep = OrThrow(co_await Read(d.store, [&](SqlTx& tx) { return ReadingReportFor(tx, env, card, year); }));
+    json::array months, classes, years;
+    for (std::size_t i = 0; i < rep.loans_by_month.size(); ++i)
+      months.push_back(json::object{{"month", i + 1}, {"loans", rep.loans_by_month[i]}});
+    for (const auto& c : rep.by_class)
+      classes.push_back(json::object{{"class", c.code}, {"name", ClassName(c.code, req.lang)}, {"loans", c.loans}});
+    for (const auto& y : rep.points_by_year)
+      years.push_back(json::object{{"year", y.year}, {"earned", y.earned}, {"spent", y.spent}});
+    co_return JsonResponse(
+        200, json::object{{"year", rep.year},
+                          {"history_kept", rep.history_kept},
+                          {"loans_by_month", months},
+                          {"loans_by_class", rep.history_kept ? json::value(classes) : json::value(nullptr)},
+                          {"erased", rep.erased},
+                          {"points_by_year", years},
+                          {"totals", json::object{{"loans_year", rep.loans_year},
+                                                  {"loans_lifetime", rep.loans_lifetime},
+                                                  {"points_earned", rep.points_earned},
+                                                  {"points_spent", rep.points_spent}}}});
   });
 }
 

@@ -30,6 +30,14 @@ std::optional<Date> DateParam(const Request& req, const char* name) {
   return d;
 }
 
+// Headings follow ?lang=en; zh-TW otherwise.
+ReportLang LangParam(const Request& req) {
+  auto l = req.Query("lang");
+  if (l.empty() || l == "zh-TW" || l == "zh") return ReportLang::kZhTw;
+  if (l == "en") return ReportLang::kEn;
+  ThrowInvalid("lang", "bad_format");
+}
+
 ReportPeriod PeriodParams(const Request& req) {
   ReportPeriod p;
   auto b = req.Query("branch");
@@ -92,11 +100,12 @@ void AddReportRoutes(ApiRouter& r, ApiDeps& d) {
   r.Add("GET", "/api/v1/reports/redemptions", [&d](Request& req) -> awaitable<Response> {
     auto actor = co_await StaffOnly(d, req);
     auto format = FormatParam(req);
+    auto lang = LangParam(req);
     auto period = PeriodParams(req);
     auto env = EnvOf(d);
     auto rep = OrThrow(co_await Read(d.store, [&](SqlTx& tx) { return RedemptionsReport(tx, env, actor, period); }));
     if (format != Format::kJson)
-      co_return co_await Download(d, format, ReportTables(rep, d.tz),
+      co_return co_await Download(d, format, ReportTables(rep, d.tz, lang),
                          ReportFileName("redemptions", rep.period.branch, rep.period.from, rep.period.to));
     json::array rows;
     for (const auto& x : rep.rows)
@@ -136,11 +145,12 @@ void AddReportRoutes(ApiRouter& r, ApiDeps& d) {
   r.Add("GET", "/api/v1/reports/points", [&d](Request& req) -> awaitable<Response> {
     auto actor = co_await StaffOnly(d, req);
     auto format = FormatParam(req);
+    auto lang = LangParam(req);
     auto period = PeriodParams(req);
     auto env = EnvOf(d);
     auto rep = OrThrow(co_await Read(d.store, [&](SqlTx& tx) { return PointsReportFor(tx, env, actor, period); }));
     if (format != Format::kJson)
-      co_return co_await Download(d, format, ReportTables(rep),
+      co_return co_await Download(d, format, ReportTables(rep, lang),
                          ReportFileName("points", rep.period.branch, rep.period.from, rep.period.to));
     json::array days, branches;
     for (const auto& x : rep.days) {
@@ -165,6 +175,7 @@ void AddReportRoutes(ApiRouter& r, ApiDeps& d) {
   r.Add("GET", "/api/v1/reports/card-points", [&d](Request& req) -> awaitable<Response> {
     auto actor = co_await StaffOnly(d, req);
     auto format = FormatParam(req);
+    auto lang = LangParam(req);
     auto card_text = req.Query("card");
     if (card_text.empty()) ThrowInvalid("card", "required");
     if (card_text.size() > 64) ThrowInvalid("card", "bad_format");
@@ -175,7 +186,7 @@ void AddReportRoutes(ApiRouter& r, ApiDeps& d) {
     auto rep = OrThrow(
         co_await Read(d.store, [&](SqlTx& tx) { return CardPointsReportFor(tx, env, actor, card, from, to); }));
     if (format != Format::kJson)
-      co_return co_await Download(d, format, ReportTables(rep, d.tz),
+      co_return co_await Download(d, format, ReportTables(rep, d.tz, lang),
                          fmt::format("card-points_{}_{}", FormatDate(rep.from), FormatDate(rep.to)));
     json::array rows;
     for (const auto& x : rep.rows)

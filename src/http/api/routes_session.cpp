@@ -53,7 +53,7 @@ std::string Bounded(const json::object& body, std::string_view field, std::size_
 }  // namespace
 
 void AddSessionRoutes(ApiRouter& r, ApiDeps& d) {
-  r.Add("POST", "/api/v1/session", [&d](Request& req) -> awaitable<Response> {
+  r.AddLogin("POST", "/api/v1/session", [&d](Request& req) -> awaitable<Response> {
     auto body = ParseJsonObject(req);
     CardNumber card(Bounded(body, "card", 32));
     auto pin = Bounded(body, "pin", 128);
@@ -67,7 +67,7 @@ void AddSessionRoutes(ApiRouter& r, ApiDeps& d) {
     co_return WithWebSession(req, std::move(answer), s.token, kPatronSessionTtl);
   });
 
-  r.Add("POST", "/api/v1/staff/session", [&d](Request& req) -> awaitable<Response> {
+  r.AddLogin("POST", "/api/v1/staff/session", [&d](Request& req) -> awaitable<Response> {
     auto body = ParseJsonObject(req);
     auto username = Bounded(body, "username", 64);
     auto password = Bounded(body, "password", 256);

@@ -20,7 +20,15 @@ export type IconName =
   | 'alert'
   | 'eye'
   | 'wifiOff'
-  | 'list';
+  | 'list'
+  | 'bell'
+  | 'help'
+  | 'book'
+  | 'chart'
+  | 'lock'
+  | 'history'
+  | 'settings'
+  | 'external';
 
 const PATHS: Record<IconName, JSX.Element> = {
   card: (
@@ -116,6 +124,45 @@ const PATHS: Record<IconName, JSX.Element> = {
     </>
   ),
   list: <path d="M8 6h13M8 12h13M8 18h13M3.5 6h.01M3.5 12h.01M3.5 18h.01" />,
+  bell: (
+    <>
+      <path d="M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15z" />
+      <path d="M10 20.5a2.2 2.2 0 0 0 4 0" />
+    </>
+  ),
+  help: (
+    <>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M9.6 9.3a2.5 2.5 0 1 1 3.4 2.3c-.7.3-1 .8-1 1.5v.6M12 16.8v.3" />
+    </>
+  ),
+  book: (
+    <>
+      <path d="M4 5.5A2.5 2.5 0 0 1 6.5 3H20v15H6.5A2.5 2.5 0 0 0 4 20.5z" />
+      <path d="M4 20.5A2.5 2.5 0 0 0 6.5 23H20v-5" />
+    </>
+  ),
+  chart: <path d="M4 20V10M10 20V4M16 20v-7M21 20H3" />,
+  lock: (
+    <>
+      <rect x="5" y="10.5" width="14" height="10" rx="2" />
+      <path d="M8 10.5V7.5a4 4 0 0 1 8 0v3" />
+    </>
+  ),
+  history: (
+    <>
+      <path d="M3.5 12a8.5 8.5 0 1 0 2.5-6M3 3.5V8h4.5" />
+      <path d="M12 7.5V12l3 2" />
+    </>
+  ),
+  settings: (
+    <>
+      <path d="M4 7h10M18 7h2M4 17h4M12 17h8" />
+      <circle cx="16" cy="7" r="2" />
+      <circle cx="10" cy="17" r="2" />
+    </>
+  ),
+  external: <path d="M14 4h6v6M20 4l-9 9M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5" />,
 };
 
 export function Icon({ name, size = 24, class: cls }: { name: IconName; size?: number; class?: string }) {

@@ -1,9 +1,12 @@
-// The frame of every page. The patron app: an app bar (home, the passbook one tap away, language),
+// The frame of every page. The patron app: an app bar (home, the passbook one tap away, the inbox
+// with its unread count, account and more, language),
 // the page, and a bottom bar with the four things used most (行動借閱證 / 我的書房 / 館藏查詢 /
 // 手機借書), as the library's own app has them. Staff and public pages keep a plain header.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { getLang, setLang, t, type MessageKey } from '../i18n';
+import { useUnread } from '../inbox';
+import { usePatron } from '../patron';
 import { Icon, type IconName } from './Icon';
 import { Link } from './Link';
 
@@ -54,6 +57,29 @@ function useFocusOnNavigate(path: string) {
   return main;
 }
 
+/** The bell in the app bar: the inbox, with the unread count as a badge. */
+function InboxBell({ path }: { path: string }) {
+  const p = usePatron({ requireSignIn: false });
+  const unread = useUnread(p.signedIn ? (p.card?.card ?? null) : null, path);
+  if (!p.signedIn) return null;
+  const n = unread ?? 0;
+  return (
+    <Link
+      href="/inbox"
+      class="appbar__icon appbar__bell"
+      aria-label={n > 0 ? t('nav.inboxUnread', { count: n }) : t('nav.inbox')}
+      aria-current={path === '/inbox' ? 'page' : undefined}
+    >
+      <Icon name="bell" size={22} />
+      {n > 0 && (
+        <span class="appbar__badge" aria-hidden="true">
+          {n > 99 ? '99+' : n}
+        </span>
+      )}
+    </Link>
+  );
+}
+
 function PatronFrame({ path, bare, children }: { path: string; bare: boolean; children: ComponentChildren }) {
   const main = useFocusOnNavigate(path);
   const inPassbook = path.startsWith('/passbook') || path === '/events';
@@ -75,8 +101,9 @@ function PatronFrame({ path, bare, children }: { path: string; bare: boolean; ch
                 <span>{t('nav.passbook')}</span>
               </Link>
             )}
+            {!bare && <InboxBell path={path} />}
             {!bare && (
-              <Link href="/account" class="appbar__icon" aria-label={t('nav.account')} aria-current={path === '/account' ? 'page' : undefined}>
+              <Link href="/account" class="appbar__icon" aria-label={t('nav.account')} aria-current={path === '/account' || path.startsWith('/account/') ? 'page' : undefined}>
                 <Icon name="user" size={22} />
               </Link>
             )}

@@ -1,13 +1,18 @@
-// /account: account management (帳號管理, P2): the cards of this login (個人卡 / 家庭卡 / 團體卡),
-// link another card with its number + PIN, unlink one, language, sign out.
+// /account: account management (帳號管理, P2): a menu of the patron's other services (notices,
+// history, reading report, PIN, notice settings), the cards of this login (個人卡 / 家庭卡 /
+// 團體卡), link another card with its number + PIN, unlink one, language, sign out.
 import { useState } from 'preact/hooks';
 import { linkCard, logout, unlinkCard, type AccountCard } from '../api';
 import { Alert } from '../components/Alert';
 import { CardGate } from '../components/CardGate';
 import { Field } from '../components/Field';
 import { PageTitle } from '../components/PageTitle';
+import { PushToggle } from '../components/PushToggle';
+import { PasskeyPanel } from '../components/PasskeyPanel';
 import { errorText } from '../errors';
-import { getLang, label, setLang, t } from '../i18n';
+import { getLang, label, setLang, t, type MessageKey } from '../i18n';
+import { Icon, type IconName } from '../components/Icon';
+import { Link } from '../components/Link';
 import { forgetPatron, refreshCards, selectCard } from '../patron';
 import { forgetAllRedemptions } from '../redemptions';
 import { navigate } from '../router';
@@ -119,6 +124,36 @@ function LinkForm() {
   );
 }
 
+const SERVICES: { href: string; key: MessageKey; icon: IconName }[] = [
+  { href: '/inbox', key: 'account.menu.inbox', icon: 'bell' },
+  { href: '/account/history', key: 'account.menu.history', icon: 'history' },
+  { href: '/report', key: 'account.menu.report', icon: 'chart' },
+  { href: '/account/pin', key: 'account.menu.pin', icon: 'lock' },
+  { href: '/account/notices', key: 'account.menu.prefs', icon: 'settings' },
+  { href: '/passbook', key: 'account.menu.passbook', icon: 'passbook' },
+  { href: '/events', key: 'account.menu.events', icon: 'calendar' },
+];
+
+/** Everything that has no tab of its own, one tap from the account page. */
+function ServicesMenu() {
+  return (
+    <nav class="section" aria-labelledby="services-heading">
+      <h2 id="services-heading">{t('account.services')}</h2>
+      <ul class="linklist" role="list">
+        {SERVICES.map((s) => (
+          <li key={s.href}>
+            <Link href={s.href} class="linklist__item">
+              <Icon name={s.icon} size={22} />
+              <span>{t(s.key)}</span>
+              <Icon name="chevron" size={18} />
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
 export function AccountPage() {
   const signOut = async () => {
     try {
@@ -133,6 +168,7 @@ export function AccountPage() {
   return (
     <div class="page">
       <PageTitle>{t('account.title')}</PageTitle>
+      <ServicesMenu />
       <CardGate switcher={false}>
         {(card, cards) => (
           <section class="section" aria-labelledby="cards-heading">
@@ -146,6 +182,8 @@ export function AccountPage() {
         )}
       </CardGate>
       <LinkForm />
+      <PushToggle />
+      <PasskeyPanel />
       <section class="panel" aria-labelledby="lang-heading">
         <h2 id="lang-heading">{t('account.language')}</h2>
         <div class="segmented" role="group" aria-labelledby="lang-heading">

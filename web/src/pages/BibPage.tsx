@@ -9,7 +9,7 @@ import { PageTitle } from '../components/PageTitle';
 import { errorText } from '../errors';
 import { useAsync } from '../hooks';
 import { codeText, formatDate, label, t } from '../i18n';
-import { useBranches, usePatron } from '../patron';
+import { lastPickup, rememberPickup, useBranches, usePatron } from '../patron';
 
 function itemLine(item: BibItem): string {
   if (item.status === 'on_loan' && item.due_on) return t('bib.dueBack', { date: formatDate(item.due_on) });
@@ -20,7 +20,7 @@ function Reserve({ record }: { record: Bib }) {
   const p = usePatron({ requireSignIn: false });
   const branches = useBranches();
   const id = useId();
-  const [pickup, setPickup] = useState('');
+  const [pickup, setPickup] = useState(() => lastPickup() ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -43,6 +43,7 @@ function Reserve({ record }: { record: Bib }) {
     setError(null);
     try {
       const hold = await placeHold(card.card, record.bib_id, pickup);
+      rememberPickup(pickup);
       setDone(
         hold.queue_position !== null
           ? t('bib.reservedQueue', { position: hold.queue_position, branch: branches.name(pickup) })

@@ -1,20 +1,24 @@
-// /: the patron's home. The passbook balance up top (one tap to 閱讀存摺), what needs attention
-// (停權, overdue loans, holds ready to pick up), and quick links to everything else.
-import { cardStatus, holds, loans, passbook } from '../api';
+// /: the patron's home (P6). The library's announcements (公告輪播), the passbook balance (one tap
+// to 閱讀存摺), what needs attention (停權, overdue loans, holds ready), featured books (精選圖書)
+// with a one-tap reserve, the app's shortcuts and the library's own links (GET /home).
+import { useState } from 'preact/hooks';
+import { cardStatus, coverUrl, holds, home, loans, passbook, type FeaturedBib, type FeaturedList, type QuickLink } from '../api';
 import { CardGate } from '../components/CardGate';
+import { Carousel } from '../components/Carousel';
+import { ReserveDialog } from '../components/ReserveDialog';
 import { Icon, type IconName } from '../components/Icon';
 import { Link } from '../components/Link';
 import { PageTitle } from '../components/PageTitle';
 import { errorText } from '../errors';
 import { useAsync } from '../hooks';
-import { formatDate, t, type MessageKey } from '../i18n';
+import { formatDate, getLang, t, type MessageKey } from '../i18n';
 
 const QUICK: { href: string; key: MessageKey; icon: IconName }[] = [
   { href: '/passbook', key: 'home.quick.passbook', icon: 'passbook' },
   { href: '/passbook/prizes', key: 'home.quick.prizes', icon: 'gift' },
   { href: '/passbook/claim', key: 'home.quick.claim', icon: 'qr' },
   { href: '/events', key: 'home.quick.events', icon: 'calendar' },
-  { href: '/passbook/redemptions', key: 'home.quick.redemptions', icon: 'list' },
+  { href: '/report', key: 'home.quick.report', icon: 'chart' },
   { href: '/account', key: 'home.quick.account', icon: 'user' },
 ];
 
@@ -109,33 +113,138 @@ function Attention({ card }: { card: string }) {
   );
 }
 
+function Book({ b, onReserve }: { b: FeaturedBib; onReserve: (b: FeaturedBib) => void }) {
+  return (
+    <li class="book">
+      <Link href={`/search/${b.id}`} class="book__link">
+        <img class="book__cover" src={coverUrl(b.id, b.cover_url)} alt="" width="96" height="136" loading="lazy" />
+        <span class="book__title">{b.title}</span>
+        {b.author && <span class="book__author">{b.author}</span>}
+      </Link>
+      <p class={b.available > 0 ? 'book__avail book__avail--in' : 'book__avail'}>
+        {b.available > 0 ? t('home.available', { n: b.available }) : t('home.allOut')}
+      </p>
+      <button
+        type="button"
+        class="button button--small button--primary book__reserve"
+        aria-label={t('home.reserveBook', { title: b.title })}
+        onClick={() => onReserve(b)}
+      >
+        {t('home.reserve')}
+      </button>
+    </li>
+  );
+}
+
+function Featured({ list, onReserve }: { list: FeaturedList; onReserve: (b: FeaturedBib) => void }) {
+  if (list.bibs.length === 0) return null;
+  const hid = `featured-${list.id}`;
+  return (
+    <section class="section" aria-labelledby={hid}>
+      <h2 id={hid} class="section__title">
+        <span class="section__kicker">{t('home.featured')}</span> {list.title}
+      </h2>
+      <ul class="shelf" role="list">
+        {list.bibs.map((b) => (
+          <Book key={b.id} b={b} onReserve={onReserve} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function linkIcon(icon: string): IconName {
+  const k = icon.toLowerCase();
+  if (/book|ebook|read/.test(k)) return 'book';
+  if (/event|calendar|activity/.test(k)) return 'calendar';
+  if (/faq|help|question/.test(k)) return 'help';
+  return 'external';
+}
+
+function LibraryLinks({ links }: { links: QuickLink[] }) {
+  if (links.length === 0) return null;
+  const en = getLang() === 'en';
+  return (
+    <nav aria-labelledby="library-links" class="section">
+      <h2 id="library-links">{t('home.libraryLinks')}</h2>
+      <ul class="linklist" role="list">
+        {links.map((l) => {
+          const internal = l.url.startsWith('/') && !l.url.startsWith('//');
+          const text = en && l.label_en ? l.label_en : l.label_zh;
+          return (
+            <li key={l.id}>
+              {internal ? (
+                <Link href={l.url} class="linklist__item">
+                  <Icon name={linkIcon(l.icon)} size={22} />
+                  <span>{text}</span>
+                  <Icon name="chevron" size={18} />
+                </Link>
+              ) : (
+                <a href={l.url} class="linklist__item" target="_blank" rel="noopener">
+                  <Icon name={linkIcon(l.icon)} size={22} />
+                  <span>
+                    {text}
+                    <span class="visually-hidden">{t('common.opensNew')}</span>
+                  </span>
+                  <Icon name="external" size={18} />
+                </a>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}
+
+/** The library's content for the home screen; its failure never hides the patron's own things. */
+function useHome() {
+  return useAsync((signal) => home(signal), []);
+}
+
 export function HomePage() {
+  const [content, reload] = useHome();
+  const [reserving, setReserving] = useState<FeaturedBib | null>(null);
+  const c = content.status === 'ok' ? content.value : null;
   return (
     <div class="page">
       <PageTitle visuallyHidden>{t('home.title')}</PageTitle>
+      {c && <Carousel items={c.announcements} />}
+      {content.status === 'loading' && <div class="carousel carousel--skeleton" aria-hidden="true" />}
       <CardGate>
         {(card) => (
           <>
             <PassbookHero card={card.card} />
             <Attention card={card.card} />
-            <nav aria-labelledby="quick-heading" class="section">
-              <h2 id="quick-heading">{t('home.quickLinks')}</h2>
-              <ul class="quick" role="list">
-                {QUICK.map((q) => (
-                  <li key={q.href}>
-                    <Link href={q.href} class="quick__item">
-                      <span class="quick__icon">
-                        <Icon name={q.icon} size={26} />
-                      </span>
-                      <span class="quick__label">{t(q.key)}</span>
-                    </Link>
-                  </li>
-                ))}
-              </ul>
-            </nav>
           </>
         )}
       </CardGate>
+      {content.status === 'error' && (
+        <p class="notice notice--muted">
+          {t('home.contentError')}{' '}
+          <button type="button" class="linklike" onClick={reload}>
+            {t('common.retry')}
+          </button>
+        </p>
+      )}
+      {c?.featured_lists.map((l) => <Featured key={l.id} list={l} onReserve={setReserving} />)}
+      <nav aria-labelledby="quick-heading" class="section">
+        <h2 id="quick-heading">{t('home.quickLinks')}</h2>
+        <ul class="quick" role="list">
+          {QUICK.map((q) => (
+            <li key={q.href}>
+              <Link href={q.href} class="quick__item">
+                <span class="quick__icon">
+                  <Icon name={q.icon} size={26} />
+                </span>
+                <span class="quick__label">{t(q.key)}</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {c && <LibraryLinks links={c.quick_links} />}
+      {reserving && <ReserveDialog bibId={reserving.id} title={reserving.title} onClose={() => setReserving(null)} />}
     </div>
   );
 }

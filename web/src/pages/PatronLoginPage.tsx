@@ -5,6 +5,7 @@ import { Alert } from '../components/Alert';
 import { Field } from '../components/Field';
 import { Link } from '../components/Link';
 import { PageTitle } from '../components/PageTitle';
+import { PasskeySignIn } from '../components/PasskeySignIn';
 import { errorText } from '../errors';
 import { t } from '../i18n';
 import { navigate } from '../router';
@@ -83,6 +84,7 @@ export function PatronLoginPage() {
           {busy ? t('login.submitting') : t('login.submit')}
         </button>
       </form>
+      <PasskeySignIn card={card.trim()} />
       <p class="aside-link">
         <Link href="/staff">{t('login.staffLink')}</Link>
       </p>

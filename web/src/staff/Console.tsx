@@ -16,6 +16,11 @@ import { EventQrPage } from './EventQrPage';
 import { EventsAdminPage } from './EventsAdminPage';
 import { LotteryAdminPage } from './LotteryAdminPage';
 import { PrizesAdminPage } from './PrizesAdminPage';
+import { ReportsPage } from './ReportsPage';
+import { ContentPage } from './ContentPage';
+import { BranchesPage } from './BranchesPage';
+import { PolicyPage } from './PolicyPage';
+import { StaffAccountsPage } from './StaffAccountsPage';
 import { RedemptionDeskPage } from './RedemptionDeskPage';
 
 function useStaff(): [Staff | null, () => void, (s: Staff) => void] {
@@ -60,7 +65,7 @@ function Menu({ staff, path, onLogout }: { staff: Staff; path: string; onLogout:
           {AREAS.filter((a) => mayOpen(staff, a.area)).map((a) => (
             <li key={a.area}>
               <Link href={a.href} aria-current={path.startsWith(a.href) ? 'page' : undefined}>
-                {t(a.key)}
+                {a.text()}
               </Link>
             </li>
           ))}
@@ -97,6 +102,16 @@ function screenFor(path: string, staff: Staff): ComponentChildren {
       return <PrizesAdminPage staff={staff} />;
     case 'lotteries':
       return <LotteryAdminPage />;
+    case 'reports':
+      return <ReportsPage staff={staff} />;
+    case 'content':
+      return <ContentPage />;
+    case 'branches':
+      return <BranchesPage />;
+    case 'policy':
+      return <PolicyPage />;
+    case 'accounts':
+      return <StaffAccountsPage staff={staff} />;
     case 'audit':
       return <AuditPage />;
     default:

@@ -6,8 +6,19 @@ import { Field } from '../components/Field';
 import { PageTitle } from '../components/PageTitle';
 import { useAsync } from '../hooks';
 import { formatDateTime, t } from '../i18n';
-import { createPrize, staffPrizes, updatePrize, type PrizeInput } from '../staffApi';
+import { allPrizes, createPrize, updatePrize, uploadPrizePicture, type PrizeInput } from '../staffApi';
 import { Done, fromLocalInput, refusalText, SelectField, toLocalInput } from './common';
+import { sm } from './messages';
+import { PrizePictureField } from './PrizePictureField';
+
+/** Why a listed prize cannot be redeemed now: not yet on sale, sale ended, or none left. */
+function SaleBadge({ prize }: { prize: Prize }) {
+  const now = Date.now();
+  if (prize.on_sale_from && Date.parse(prize.on_sale_from) > now) return <span class="badge">{sm('prizes.future')}</span>;
+  if (prize.on_sale_until && Date.parse(prize.on_sale_until) <= now) return <span class="badge">{sm('prizes.ended')}</span>;
+  if (prize.stock_left <= 0) return <span class="badge badge--danger">{sm('prizes.soldOut')}</span>;
+  return null;
+}
 
 interface Draft {
   branch: string;
@@ -39,11 +50,12 @@ const draftOf = (p: Prize): Draft => ({
   reason: '',
 });
 
-function PrizeForm({ staff, editing, onSaved, onCancel }: { staff: Staff; editing: Prize | null; onSaved: (p: Prize) => void; onCancel: () => void }) {
+function PrizeForm({ staff, editing, onSaved, onCancel }: { staff: Staff; editing: Prize | null; onSaved: (p: Prize, pictureError?: string) => void; onCancel: () => void }) {
   const [all] = useAsync((signal) => (staff.branch ? Promise.resolve([]) : branches(signal)), [staff.branch]);
   const [d, setD] = useState<Draft>(() => (editing ? draftOf(editing) : emptyDraft(staff.branch ?? '')));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [picture, setPicture] = useState<File | null>(null);
   const set = (k: keyof Draft) => (v: string) => setD((x) => ({ ...x, [k]: v }));
   const stockChanged = editing !== null && d.stock !== String(editing.stock);
 
@@ -71,15 +83,26 @@ function PrizeForm({ staff, editing, onSaved, onCancel }: { staff: Staff; editin
     setBusy(true);
     setError(null);
     try {
+      let p: Prize;
       if (editing) {
         if (stockChanged) {
           body.stock = Number(d.stock);
           body.reason = d.reason.trim();
         }
-        onSaved(await updatePrize(editing.id, body));
+        p = await updatePrize(editing.id, body);
       } else {
-        onSaved(await createPrize({ ...body, branch: d.branch, stock: Number(d.stock) }));
+        p = await createPrize({ ...body, branch: d.branch, stock: Number(d.stock) });
       }
+      // The picture goes up once the prize exists; a refused picture leaves the prize saved.
+      let pictureError: string | undefined;
+      if (picture) {
+        try {
+          p = { ...p, image_url: (await uploadPrizePicture(p.id, picture)).url };
+        } catch (err) {
+          pictureError = refusalText(err);
+        }
+      }
+      onSaved(p, pictureError);
     } catch (err) {
       setError(refusalText(err));
     } finally {
@@ -111,6 +134,7 @@ function PrizeForm({ staff, editing, onSaved, onCancel }: { staff: Staff; editin
         <Field label={t('console.prizes.fFrom')} type="datetime-local" name="from" value={d.from} onValue={set('from')} />
         <Field label={t('console.prizes.fUntil')} type="datetime-local" name="until" value={d.until} onValue={set('until')} />
         <Field label={t('console.prizes.fImage')} type="url" name="image" value={d.image} onValue={set('image')} />
+        <PrizePictureField currentUrl={editing?.image_url ?? null} file={picture} onFile={setPicture} />
         <Field label={t('console.prizes.fDescription')} name="description" value={d.description} onValue={set('description')} />
       </div>
       <div class="form__actions">
@@ -126,15 +150,12 @@ function PrizeForm({ staff, editing, onSaved, onCancel }: { staff: Staff; editin
 }
 
 export function PrizesAdminPage({ staff }: { staff: Staff }) {
-  const [state, reload] = useAsync((signal) => staffPrizes(staff.branch, signal), [staff.branch]);
+  const [state, reload] = useAsync((signal) => allPrizes(staff.branch, signal), [staff.branch]);
   const [mode, setMode] = useState<{ kind: 'none' } | { kind: 'new' } | { kind: 'edit'; prize: Prize }>({ kind: 'none' });
   const [saved, setSaved] = useState<string | null>(null);
-  // GET /prizes lists only prizes on sale now: ones saved here with a later (or past) sale window
-  // stay listed for this visit so they can be edited.
-  const [kept, setKept] = useState<Record<number, Prize>>({});
-  const listed = state.status === 'ok' ? state.value : [];
-  const rows = [...listed.map((p) => kept[p.id] ?? p), ...Object.values(kept).filter((k) => !listed.some((p) => p.id === k.id))];
-  const onSale = (p: Prize) => listed.some((x) => x.id === p.id);
+  const [pictureError, setPictureError] = useState<string | null>(null);
+  // GET /prizes?scope=all: every prize of the branch, on sale or not.
+  const rows = state.status === 'ok' ? state.value : [];
   return (
     <div class="page">
       <div class="console-head">
@@ -146,14 +167,15 @@ export function PrizesAdminPage({ staff }: { staff: Staff }) {
         )}
       </div>
       {saved && <Done>{saved}</Done>}
+      {pictureError && <Alert>{pictureError}</Alert>}
       {mode.kind !== 'none' && (
         <PrizeForm
           key={mode.kind === 'edit' ? mode.prize.id : 'new'}
           staff={staff}
           editing={mode.kind === 'edit' ? mode.prize : null}
           onCancel={() => setMode({ kind: 'none' })}
-          onSaved={(p) => {
-            setKept((k) => ({ ...k, [p.id]: p }));
+          onSaved={(p, pictureFailed) => {
+            setPictureError(pictureFailed ?? null);
             setSaved(t('console.prizes.saved', { name: p.name }));
             setMode({ kind: 'none' });
             reload();
@@ -162,7 +184,7 @@ export function PrizesAdminPage({ staff }: { staff: Staff }) {
       )}
       {state.status === 'loading' && <Loading />}
       {state.status === 'error' && <LoadError text={refusalText(state.error)} onRetry={reload} />}
-      <p class="muted small">{t('console.prizes.listNote')}</p>
+      <p class="muted small">{sm('prizes.listNote')}</p>
       {state.status === 'ok' &&
         (rows.length === 0 ? (
           <p class="muted">{t('console.prizes.none')}</p>
@@ -187,7 +209,7 @@ export function PrizesAdminPage({ staff }: { staff: Staff }) {
                   <td>
                     {p.name}
                     {p.sponsor && <span class="small muted">（{p.sponsor}）</span>}
-                    {!onSale(p) && <span class="badge">{t('console.prizes.notOnSale')}</span>}
+                    <SaleBadge prize={p} />
                   </td>
                   <td>{p.branch}</td>
                   <td>{t('points.n', { points: p.cost })}</td>

@@ -4,10 +4,23 @@ import type { ComponentChildren, JSX } from 'preact';
 import { useId } from 'preact/hooks';
 import { ApiError, type Staff, type StaffRole } from '../api';
 import { errorText } from '../errors';
-import { codeText, t, type MessageKey } from '../i18n';
+import { codeText, t } from '../i18n';
 import { savedStaff } from '../session';
+import { sm } from './messages';
 
-export type ConsoleArea = 'redemptions' | 'circulation' | 'events' | 'backfills' | 'prizes' | 'lotteries' | 'audit';
+export type ConsoleArea =
+  | 'redemptions'
+  | 'circulation'
+  | 'events'
+  | 'backfills'
+  | 'prizes'
+  | 'lotteries'
+  | 'reports'
+  | 'content'
+  | 'branches'
+  | 'policy'
+  | 'accounts'
+  | 'audit';
 
 const DESK: StaffRole[] = ['counter', 'branch_admin', 'sysadmin'];
 const ADMIN: StaffRole[] = ['branch_admin', 'sysadmin'];
@@ -21,9 +34,16 @@ export function mayOpen(staff: Staff, area: ConsoleArea): boolean {
     case 'backfills':
       return DESK.includes(staff.role);
     case 'prizes':
+    case 'content':
       return ADMIN.includes(staff.role);
     case 'lotteries':
       return ADMIN.includes(staff.role) && staff.branch === null;
+    case 'reports':
+      return ADMIN.includes(staff.role) || staff.role === 'auditor';
+    case 'branches':
+    case 'policy':
+    case 'accounts':
+      return staff.role === 'sysadmin';
     case 'audit':
       return staff.role === 'auditor' || staff.role === 'sysadmin';
   }
@@ -32,14 +52,19 @@ export function mayOpen(staff: Staff, area: ConsoleArea): boolean {
 /** May create and edit events (A2): branch admins and sysadmins. */
 export const mayManageEvents = (staff: Staff) => ADMIN.includes(staff.role);
 
-export const AREAS: { area: ConsoleArea; href: string; key: MessageKey }[] = [
-  { area: 'redemptions', href: '/staff/redemptions', key: 'console.nav.redemptions' },
-  { area: 'circulation', href: '/staff/circulation', key: 'console.nav.circulation' },
-  { area: 'events', href: '/staff/events', key: 'console.nav.events' },
-  { area: 'backfills', href: '/staff/backfills', key: 'console.nav.backfills' },
-  { area: 'prizes', href: '/staff/prizes', key: 'console.nav.prizes' },
-  { area: 'lotteries', href: '/staff/lotteries', key: 'console.nav.lotteries' },
-  { area: 'audit', href: '/staff/audit', key: 'console.nav.audit' },
+export const AREAS: { area: ConsoleArea; href: string; text: () => string }[] = [
+  { area: 'redemptions', href: '/staff/redemptions', text: () => t('console.nav.redemptions') },
+  { area: 'circulation', href: '/staff/circulation', text: () => t('console.nav.circulation') },
+  { area: 'events', href: '/staff/events', text: () => t('console.nav.events') },
+  { area: 'backfills', href: '/staff/backfills', text: () => t('console.nav.backfills') },
+  { area: 'prizes', href: '/staff/prizes', text: () => t('console.nav.prizes') },
+  { area: 'lotteries', href: '/staff/lotteries', text: () => t('console.nav.lotteries') },
+  { area: 'reports', href: '/staff/reports', text: () => sm('nav.reports') },
+  { area: 'content', href: '/staff/content', text: () => sm('nav.content') },
+  { area: 'branches', href: '/staff/branches', text: () => sm('nav.branches') },
+  { area: 'policy', href: '/staff/policy', text: () => sm('nav.policy') },
+  { area: 'accounts', href: '/staff/accounts', text: () => sm('nav.accounts') },
+  { area: 'audit', href: '/staff/audit', text: () => t('console.nav.audit') },
 ];
 
 /** The first area the staff member may open: where the console lands after sign-in. */
