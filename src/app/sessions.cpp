@@ -55,6 +55,17 @@ std::vector<CardSummary> AccountCards(SqlTx& tx, AccountId account) {
   return out;
 }
 
+std::string AccountLanguage(SqlTx& tx, AccountId account) {
+  auto row = tx.QueryOne("SELECT lang FROM accounts WHERE id = ?", {account.value()});
+  return row ? row->Text(0) : "zh-TW";
+}
+
+Result<void> SetAccountLanguage(SqlTx& tx, AccountId account, const std::string& lang) {
+  if (lang != "zh-TW" && lang != "en") return Fail(DomainError::Invalid("lang", "unsupported"));
+  tx.Exec("UPDATE accounts SET lang = ? WHERE id = ?", {lang, account.value()});
+  return {};
+}
+
 Result<PatronSession> OpenPatronSession(SqlTx& tx, const Env& env, const CardNumber& card, const std::string&) {
   auto row = tx.QueryOne("SELECT account_id FROM cards WHERE number = ?", {card.value()});
   if (!row) return Fail(ErrorCode::kCardNotFound);

@@ -67,6 +67,10 @@ struct StaffSession {
 void RevokeSession(SqlTx& tx, const std::string& token);
 
 std::vector<CardSummary> AccountCards(SqlTx& tx, AccountId account);
+// The language of the account's notices (mail, push, inbox text): "zh-TW" or "en".
+std::string AccountLanguage(SqlTx& tx, AccountId account);
+// VALIDATION_FAILED (field "lang") unless lang is "zh-TW" or "en".
+[[nodiscard]] Result<void> SetAccountLanguage(SqlTx& tx, AccountId account, const std::string& lang);
 // CARD_NOT_FOUND unless the card is linked to the account (so numbers cannot be probed).
 [[nodiscard]] Result<void> RequireLinkedCard(SqlTx& tx, AccountId account, const CardNumber& card);
 

@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, Fixture, assertStatus } from './lib/server.mjs';
+import { startServer, Fixture, assertError, assertStatus } from './lib/server.mjs';
 import { Passbook, sqlite } from './lib/passbook.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -234,4 +234,26 @@ test('the daily digest: one mail for all of a patron\'s loans due in two days', 
   } finally {
     await digestSrv.stop();
   }
+});
+
+test('a patron whose account is set to English (PATCH /me) gets the redemption mail in English', async () => {
+  const p = await fx.patron();
+  await pb.earn(p, 2, A);
+  const token = await fx.patronToken(p);
+  assertError(await srv.api('PATCH', '/me', { token, body: { lang: 'fr' } }), 400, 'VALIDATION_FAILED');
+  assert.equal(assertStatus(await srv.api('GET', '/me', { token }), 200).lang, 'zh-TW', 'a refused change changes nothing');
+  assert.equal(assertStatus(await srv.api('PATCH', '/me', { token, body: { lang: 'en' } }), 200).lang, 'en');
+  assert.equal(assertStatus(await srv.api('GET', '/me', { token }), 200).lang, 'en');
+
+  assertStatus(await pb.counterRedeemRaw(await fx.staffToken(counter), p.card, bookmark.id), 201, 'counter redemption');
+  const rcpt = `${p.card.toLowerCase()}@example.org`;
+  const deadline = Date.now() + 30_000;
+  let mail;
+  while (!(mail = (await mails(mailDir)).find((m) => m.rcpt[0] === rcpt))) {
+    assert.ok(Date.now() < deadline, 'the English mail arrives');
+    await sleep(200);
+  }
+  assert.equal(mail.subject, 'Redeemed: 書籤');
+  assert.match(mail.text, /Points used: 1/);
+  assert.match(mail.text, /Points left: 1/);
 });

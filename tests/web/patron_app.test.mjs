@@ -475,14 +475,20 @@ describe('patron app (phone, zh-TW)', () => {
     await page.getByRole('status').filter({ hasText: '已預約，順位第 1 位，到館後於總館取書。' }).waitFor();
   });
 
-  it('switches to English', async () => {
+  it('switches to English, and the account\'s notices follow', async () => {
+    const toEn = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith('/api/v1/me'));
     await page.getByRole('button', { name: 'Switch to English' }).click();
+    const answer = await toEn;
+    assert.equal(answer.status(), 200);
+    assert.equal((await answer.json()).lang, 'en');
     await nav('Main features').getByRole('link', { name: 'My study' }).click();
     await page.getByRole('heading', { level: 1, name: 'My study' }).waitFor();
     await page.getByText('Cannot renew: another reader has reserved it').waitFor();
     await shot('14-study-en');
+    const toZh = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith('/api/v1/me'));
     await page.getByRole('button', { name: '切換為中文' }).click();
     await page.getByRole('heading', { level: 1, name: '我的書房' }).waitFor();
+    assert.equal((await (await toZh).json()).lang, 'zh-TW');
   });
   it('scans an item barcode with the camera (zxing-wasm, served by the app)', async () => {
     // A fake camera that films a Code 128 label of item I-M3: Chromium plays a Y4M file.

@@ -405,6 +405,11 @@ export function me(signal?: AbortSignal): Promise<Account> {
   return request<Account>('GET', '/me', { auth: 'patron', signal });
 }
 
+/** The language of the account's notices (mail, push, inbox), kept in step with the app's. */
+export function setNoticeLanguage(lang: 'zh-TW' | 'en'): Promise<{ id: number; lang: string }> {
+  return request('PATCH', '/me', { auth: 'patron', body: { lang } });
+}
+
 export async function branches(signal?: AbortSignal): Promise<Branch[]> {
   return (await request<{ branches: Branch[] }>('GET', '/branches', { signal })).branches;
 }

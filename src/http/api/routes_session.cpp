@@ -92,10 +92,22 @@ void AddSessionRoutes(ApiRouter& r, ApiDeps& d) {
   r.Add("GET", "/api/v1/me", [&d](Request& req) -> awaitable<Response> {
     auto actor = co_await Authenticated(d, req);
     if (actor.kind != Actor::Kind::kPatron) throw HttpError{ErrorCode::kForbidden};
-    auto cards = co_await Read(d.store, [&](SqlTx& tx) { return AccountCards(tx, *actor.account); });
+    auto [cards, lang] = co_await Read(d.store, [&](SqlTx& tx) {
+      return std::make_pair(AccountCards(tx, *actor.account), AccountLanguage(tx, *actor.account));
+    });
     json::array arr;
     for (const auto& c : cards) arr.push_back(ToJson(c));
-    co_return JsonResponse(200, json::object{{"id", actor.account->value()}, {"cards", arr}});
+    co_return JsonResponse(200, json::object{{"id", actor.account->value()}, {"lang", lang}, {"cards", arr}});
+  });
+
+  // The language of the account's notices: {"lang": "zh-TW" | "en"}.
+  r.Add("PATCH", "/api/v1/me", [&d](Request& req) -> awaitable<Response> {
+    auto actor = co_await Authenticated(d, req);
+    if (actor.kind != Actor::Kind::kPatron) throw HttpError{ErrorCode::kForbidden};
+    auto body = ParseJsonObject(req);
+    auto lang = RequireString(body, "lang");
+    OrThrow(co_await Write(d.store, [&](SqlTx& tx) { return SetAccountLanguage(tx, *actor.account, lang); }));
+    co_return JsonResponse(200, json::object{{"id", actor.account->value()}, {"lang", lang}});
   });
 
   r.Add("POST", "/api/v1/me/cards", [&d](Request& req) -> awaitable<Response> {
