@@ -64,36 +64,51 @@ std::int64_t ParseSeq(const std::string& s) {
   }
 }
 
-std::vector<std::string> Split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    auto end = s.find(sep, start);
-    if (end == std::string::npos) end = s.size();
-    if (end > start) out.push_back(s.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
-// Counts facet values over the matches Xapian examines.
+// Counts facet values over the matches Xapian examines. Called once per examined match, so it
+// allocates nothing per call: few distinct values, found by a linear scan.
 class FacetSpy final : public Xapian::MatchSpy {
  public:
+  using Counts = std::vector<std::pair<std::string, std::int64_t>>;
   void operator()(const Xapian::Document& doc, double) override {
     ++seen;
-    if (auto y = doc.get_value(kYearSlot); !y.empty()) ++years[y];
-    if (auto l = doc.get_value(kLanguageSlot); !l.empty()) ++languages[l];
-    for (const auto& b : Split(doc.get_value(kBranchesSlot), kBranchSep)) ++branches[b];
+    value_ = doc.get_value(kYearSlot);
+    if (!value_.empty()) Count(years, value_);
+    value_ = doc.get_value(kLanguageSlot);
+    if (!value_.empty()) Count(languages, value_);
+    value_ = doc.get_value(kBranchesSlot);
+    std::string_view rest(value_);
+    while (!rest.empty()) {
+      auto sep = rest.find(kBranchSep);
+      if (sep != 0) Count(branches, rest.substr(0, sep));
+      if (sep == std::string_view::npos) break;
+      rest.remove_prefix(sep + 1);
+    }
   }
-  std::map<std::string, std::int64_t> years, languages, branches;
+  Counts years, languages, branches;
   std::int64_t seen = 0;
+
+ private:
+  static void Count(Counts& counts, std::string_view v) {
+    for (auto& [value, n] : counts)
+      if (value == v) {
+        ++n;
+        return;
+      }
+    counts.emplace_back(std::string(v), 1);
+  }
+  std::string value_;
 };
 
-std::vector<FacetValue> Top(const std::map<std::string, std::int64_t>& counts, std::size_t limit) {
+std::vector<FacetValue> Top(FacetSpy::Counts counts, std::size_t limit) {
+  // By count, then by value, as before (ties in value order).
+  std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
   std::vector<FacetValue> out;
-  for (const auto& [v, n] : counts) out.push_back({v, n});
-  std::stable_sort(out.begin(), out.end(), [](const FacetValue& a, const FacetValue& b) { return a.count > b.count; });
-  if (out.size() > limit) out.resize(limit);
+  for (auto& [v, n] : counts) {
+    if (out.size() >= limit) break;
+    out.push_back({std::move(v), n});
+  }
   return out;
 }
 
@@ -499,9 +514,9 @@ CatalogHits XapianCatalogIndex::Search(const CatalogQuery& q) {
       for (auto it = mset.begin(); it != mset.end(); ++it) hits.ids.emplace_back(static_cast<std::int64_t>(*it));
       if (q.facets) {
         hits.facets_exact = hits.total_exact && spy.seen == hits.total;
-        hits.facets.emplace_back("branch", Top(spy.branches, 200));
-        hits.facets.emplace_back("year", Top(spy.years, 30));
-        hits.facets.emplace_back("language", Top(spy.languages, 30));
+        hits.facets.emplace_back("branch", Top(std::move(spy.branches), 200));
+        hits.facets.emplace_back("year", Top(std::move(spy.years), 30));
+        hits.facets.emplace_back("language", Top(std::move(spy.languages), 30));
       }
       ReleaseReader(std::move(reader));
       return hits;
