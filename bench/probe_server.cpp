@@ -5,13 +5,15 @@
 //
 //   bookstamp_probe_server --data DIR [--listen 127.0.0.1:0] [--max-group 64] [--readers 4] [--quiet]
 //                          [--sql-profile]   (time every statement of the write jobs, by SQL text)
+//                          [--no-overlap-sync]  (synchronous=FULL in the writer's COMMIT, as before)
+//                          [--sync-threads N] [--checkpoint-pages N]  (SqliteStoreOptions)
 //                          [--stmtjrnl-spill BYTES]  (experiment: SQLite's statement-journal spill
 //                                                     threshold, -1 = keep it in memory; default 64 KiB)
 //   kill -USR1 PID   # print the statistics since the previous USR1 (or start) and reset them
 //   kill -TERM PID   # stop
 //
-// Group membership comes from SqliteStore::GroupsCommitted(): it is bumped after a group's COMMIT
-// and before that group's Done callbacks run, so every Done of one group reads the same value.
+// Group membership comes from SqliteStore::GroupsCommitted(): it is bumped after a group's COMMIT (and
+// WAL sync) and before that group's Done callbacks run, so every Done of one group reads the same value.
 #include <boost/asio/thread_pool.hpp>
 #include <sqlite3.h>
 #include <fmt/format.h>
@@ -95,7 +97,13 @@ class TimingTx final : public SqlTx {
 
 class ProbeStore final : public Store {
  public:
-  ProbeStore(SqliteStore& inner, bool sql_profile) : inner_(inner), sql_profile_(sql_profile), since_(Clock::now()) {}
+  ProbeStore(SqliteStore& inner, bool sql_profile)
+      : inner_(inner),
+        sql_profile_(sql_profile),
+        since_(Clock::now()),
+        commit_time_(inner.CommitTime()),
+        syncs_(inner.WalSyncs()),
+        checkpoints_(inner.Checkpoints()) {}
 
   void SubmitWrite(WriteJob job, Done done) override {
     auto rec = std::make_shared<WriteRecord>();
@@ -159,6 +167,13 @@ class ProbeStore final : public Store {
       window_ms = bench::MsSince(since_, now);
       since_ = now;
     }
+    const auto commit_time = inner_.CommitTime();
+    const auto syncs = inner_.WalSyncs(), checkpoints = inner_.Checkpoints();
+    const double writer_commit_ms = std::chrono::duration<double, std::milli>(commit_time - commit_time_).count();
+    const auto window_syncs = syncs - syncs_, window_checkpoints = checkpoints - checkpoints_;
+    commit_time_ = commit_time;
+    syncs_ = syncs;
+    checkpoints_ = checkpoints;
     auto us = [](Clock::time_point a, Clock::time_point b) {
       return std::chrono::duration<double, std::micro>(b - a).count();
     };
@@ -181,12 +196,10 @@ class ProbeStore final : public Store {
       g.last_finish = std::max(g.last_finish, w.finished);
       g.first_done = std::min(g.first_done, w.done);
     }
-    double commit_total_ms = 0;
     for (const auto& [id, g] : groups) {
       group_sizes.push_back(g.size);
       double c = us(g.last_finish, g.first_done) / 1000;
       commit_ms.push_back(c);
-      commit_total_ms += c;
     }
     for (const auto& r : reads) {
       rwait_ms.push_back(us(r.submitted, r.started) / 1000);
@@ -209,14 +222,19 @@ class ProbeStore final : public Store {
         static_cast<double>(c.n) / (window_ms / 1000), g.mean, g.p50, g.p90, g.max);
     out += fmt::format("PROBE write job on the writer thread µs: mean {:.0f} p50 {:.0f} p90 {:.0f} p99 {:.0f} max {:.0f}\n",
                        x.mean, x.p50, x.p90, x.p99, x.max);
-    out += fmt::format("PROBE group COMMIT (last job's end → first Done) ms: mean {:.2f} p50 {:.2f} p90 {:.2f} p99 {:.2f} max {:.2f}\n",
+    out += fmt::format("PROBE group COMMIT + sync (last job's end → first Done) ms: mean {:.2f} p50 {:.2f} p90 {:.2f} p99 {:.2f} max {:.2f}\n",
                        c.mean, c.p50, c.p90, c.p99, c.max);
+    out += fmt::format("PROBE COMMIT statements on the writer: {:.2f} ms per group; WAL fdatasyncs off the writer: {} "
+                       "({:.1f} groups each); checkpoints off the writer: {}\n",
+                       c.n ? writer_commit_ms / static_cast<double>(c.n) : 0.0, window_syncs,
+                       window_syncs ? static_cast<double>(c.n) / static_cast<double>(window_syncs) : 0.0,
+                       window_checkpoints);
     out += fmt::format("PROBE write queue wait ms: mean {:.2f} p50 {:.2f} p90 {:.2f} p99 {:.2f} max {:.2f}; "
                        "submit → durable ms: mean {:.2f} p50 {:.2f} p99 {:.2f}\n",
                        w.mean, w.p50, w.p90, w.p99, w.max, e.mean, e.p50, e.p99);
     out += fmt::format("PROBE writer thread: {:.0f}% running jobs, {:.0f}% in COMMIT, {:.0f}% other/idle\n",
-                       100 * exec_total_ms / window_ms, 100 * commit_total_ms / window_ms,
-                       std::max(0.0, 100 - 100 * (exec_total_ms + commit_total_ms) / window_ms));
+                       100 * exec_total_ms / window_ms, 100 * writer_commit_ms / window_ms,
+                       std::max(0.0, 100 - 100 * (exec_total_ms + writer_commit_ms) / window_ms));
     out += fmt::format("PROBE {} read jobs: queue wait ms p50 {:.2f} p99 {:.2f}; job µs p50 {:.0f} p99 {:.0f}\n", rx.n,
                        rw.p50, rw.p99, rx.p50, rx.p99);
     if (sql_profile_ && x.n > 0) {
@@ -247,6 +265,9 @@ class ProbeStore final : public Store {
   std::vector<WriteRecord> writes_;  // GUARDED_BY(mu_)
   std::vector<ReadRecord> reads_;    // GUARDED_BY(mu_)
   Clock::time_point since_;          // GUARDED_BY(mu_)
+  // The store's counters at the previous report (the signal thread only).
+  std::chrono::nanoseconds commit_time_;
+  std::uint64_t syncs_ = 0, checkpoints_ = 0;
 };
 
 int Main(const bench::Flags& f) {
@@ -276,7 +297,10 @@ int Main(const bench::Flags& f) {
   if (!fs::exists(data / "bookstamp.db")) throw std::runtime_error("no bookstamp.db in --data (run bookstamp serve once)");
   SqliteStore sqlite((data / "bookstamp.db").string(),
                      SqliteStoreOptions{.read_connections = static_cast<int>(f.Int("readers", 4)),
-                                        .max_group = static_cast<int>(f.Int("max-group", 64))});
+                                        .max_group = static_cast<int>(f.Int("max-group", 64)),
+                                        .overlap_sync = !f.Has("no-overlap-sync"),
+                                        .sync_threads = static_cast<int>(f.Int("sync-threads", 2)),
+                                        .checkpoint_pages = static_cast<int>(f.Int("checkpoint-pages", 4000))});
   ProbeStore store(sqlite, f.Has("sql-profile"));
   TimeZone tz(f.Str("timezone", "Asia/Taipei"));
   RealClock clock;

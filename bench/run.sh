@@ -132,10 +132,12 @@ log "server at $URL (pid $SERVER_PID)"
 CPU_NOTES=$WORK/cpu.tsv
 : >"$CPU_NOTES"
 next_item=0
-n_runs=$(wc -w <<<"$CLIENT_COUNTS")
+n_multi=0
+single=0
+for clients in $CLIENT_COUNTS; do if [[ "$clients" == 1 ]]; then single=30000; else n_multi=$((n_multi + 1)); fi; done
 for clients in $CLIENT_COUNTS; do
   # Items for this run: an equal share of what is left after the single-client run's 30,000.
-  if [[ "$clients" == 1 ]]; then count=30000; else count=$(( (ITEMS - 30000) / (n_runs - 1) )); fi
+  if [[ "$clients" == 1 ]]; then count=30000; else count=$(( (ITEMS - single) / n_multi )); fi
   probe_mark
   before=$(server_cpu)
   out=$("$LOAD" checkout --url "$URL" --clients "$clients" --seconds "$RUN_SECONDS" --warmup "$WARMUP" \
@@ -168,7 +170,8 @@ CHECKS="$("$BOOKSTAMP" audit verify --data "$DATA" 2>&1 | tail -1); $("$BOOKSTAM
 cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 echo
 echo "Bookstamp benchmark (revision $REVISION) — $STARTED — $(nproc) cores ($cpu_model), $(uname -sr)," \
-  "SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || echo '?'), synchronous=FULL, WAL, data in ${BENCH_TMP:-/tmp}." \
+  "SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || echo '?'), WAL, data in ${BENCH_TMP:-/tmp};" \
+  "every answer after the fdatasync of its commit (floor: synchronous=FULL; server: the WAL synced beside the writer)." \
   "Client and server share the same cores; load average $LOADAVG_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end."
 echo
 echo "| run | clients | checkouts | s | per second | p50 ms | p90 ms | p99 ms | max ms | statuses | vs floor 1/commit | vs floor 32/commit | note |"

@@ -60,7 +60,9 @@ RenewalInput RenewalInputFor(SqlTx& tx, const Card& card, const CardPolicy& poli
   return in;
 }
 
-LoanView LoanViewOf(SqlTx& tx, const Env& env, const Loan& loan, const Card* card, const CardPolicy* policy) {
+// `branch`: the loan's branch when the caller has it already (else it is read when needed).
+LoanView LoanViewOf(SqlTx& tx, const Env& env, const Loan& loan, const Card* card, const CardPolicy* policy,
+                    const Branch* branch = nullptr) {
   LoanView v;
   v.id = loan.id;
   v.card = loan.card;
@@ -83,7 +85,11 @@ LoanView LoanViewOf(SqlTx& tx, const Env& env, const Loan& loan, const Card* car
   } else {
     v.overdue_days = OverdueDays(loan.due_on, today);
     if (card && policy) {
-      auto branch = repo::FindBranch(tx, loan.branch);
+      std::optional<Branch> loaded;
+      if (!branch || branch->code != loan.branch) {
+        loaded = repo::FindBranch(tx, loan.branch);
+        branch = loaded ? &*loaded : nullptr;
+      }
       v.renew_refusal =
           RenewRefusal(RenewalInputFor(tx, *card, *policy, loan, branch ? &branch->calendar : nullptr, today));
     }
@@ -215,7 +221,7 @@ Result<CheckoutResult> CheckOut(SqlTx& tx, const Env& env, const Actor& actor, c
   if (result.hold_fulfilled) details["hold_fulfilled"] = result.hold_fulfilled->value();
   AppendAudit(tx, now, env.tz, {actor.label, "circulation.checkout", fmt::format("loan:{}", loan.id.value()), details});
   result.points = CreditLoan(tx, env, actor, *card, in.policy, loan, *item);
-  result.loan = LoanViewOf(tx, env, loan, &*card, &in.policy);
+  result.loan = LoanViewOf(tx, env, loan, &*card, &in.policy, &*branch);
   return result;
 }
 

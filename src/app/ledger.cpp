@@ -29,9 +29,11 @@ Balance BalanceOf(SqlTx& tx, const CardNumber& card) {
   return {row->Int(0), row->Int(1)};
 }
 
-Result<LedgerEntryResult> AppendLedger(SqlTx& tx, const Env& env, const Actor& actor, const LedgerEntryInput& in) {
-  // Refunds owed by expired codes come first (a refund itself is one of them: no recursion).
-  if (in.kind != LedgerKind::kRefund) ExpireRedemptionsOf(tx, env, in.card);
+namespace {
+
+// AppendLedger after the card's expired codes were refunded.
+Result<LedgerEntryResult> AppendAfterRefunds(SqlTx& tx, const Env& env, const Actor& actor,
+                                             const LedgerEntryInput& in) {
   auto before = BalanceOf(tx, in.card).balance;
   auto after = before + in.delta;
   if (after < 0)
@@ -54,6 +56,14 @@ Result<LedgerEntryResult> AppendLedger(SqlTx& tx, const Env& env, const Actor& a
   AppendAudit(tx, now, env.tz,
               {actor.label, "ledger.append", fmt::format("ledger:{}", result.id), std::move(details)});
   return result;
+}
+
+}  // namespace
+
+Result<LedgerEntryResult> AppendLedger(SqlTx& tx, const Env& env, const Actor& actor, const LedgerEntryInput& in) {
+  // Refunds owed by expired codes come first (a refund itself is one of them: no recursion).
+  if (in.kind != LedgerKind::kRefund) ExpireRedemptionsOf(tx, env, in.card);
+  return AppendAfterRefunds(tx, env, actor, in);
 }
 
 PointsPolicy LoadPointsPolicy(SqlTx& tx) {
@@ -122,9 +132,10 @@ PointsOutcome CreditLoan(SqlTx& tx, const Env& env, const Actor& actor, const Ca
   PointsOutcome out;
   out.reason = credit.reason;
   if (credit.points > 0) {
-    auto entry = AppendLedger(tx, env, actor,
-                              {card.number, LedgerKind::kLoan, credit.points,
-                               fmt::format("loan:{}", loan.id.value()), std::nullopt, loan.id, loan.branch});
+    // The card's expired codes were refunded at the top.
+    auto entry = AppendAfterRefunds(tx, env, actor,
+                                    {card.number, LedgerKind::kLoan, credit.points,
+                                     fmt::format("loan:{}", loan.id.value()), std::nullopt, loan.id, loan.branch});
     // A credit cannot fail for lack of points; anything else is a bug.
     if (!entry) throw std::logic_error("loan credit refused");
     out.credited = credit.points;

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <cctype>
+#include <mutex>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
@@ -127,6 +128,14 @@ SqlRow ReadRow(sqlite3_stmt* stmt) {
   return SqlRow(std::move(cells));
 }
 
+// Process-wide settings, before SQLite initializes (the first connection): no memory statistics,
+// whose global mutex every allocation of every connection would otherwise take. Ignored (SQLITE_MISUSE)
+// when something initialized SQLite earlier.
+void ConfigureSqliteOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 }  // namespace
 
 void ThrowSqliteError(sqlite3* db, int rc, std::string_view sql) {
@@ -157,6 +166,7 @@ SqliteStatement& SqliteStatement::operator=(SqliteStatement&& other) noexcept {
 SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
 
 SqliteConnection::SqliteConnection(const std::string& path, const SqliteConnectionOptions& options) {
+  ConfigureSqliteOnce();
   const int flags =
       (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);

@@ -5,7 +5,13 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 #include <utility>
 
@@ -23,6 +29,8 @@ constexpr const char* kRollbackTo = "ROLLBACK TO bookstamp_job";
 SqliteStoreOptions Validated(SqliteStoreOptions options) {
   if (options.read_connections < 1) throw std::invalid_argument("SqliteStore: read_connections must be at least 1");
   if (options.max_group < 1) throw std::invalid_argument("SqliteStore: max_group must be at least 1");
+  if (options.sync_threads < 1) throw std::invalid_argument("SqliteStore: sync_threads must be at least 1");
+  if (options.checkpoint_pages < 1) throw std::invalid_argument("SqliteStore: checkpoint_pages must be at least 1");
   return options;
 }
 
@@ -92,11 +100,37 @@ SqliteStore::SqliteStore(const std::string& path, SqliteStoreOptions options)
     : options_(Validated(options)), write_db_(path, ConnectionOptions(/*read_only=*/false, options)) {
   // Migrations run before any read connection exists, so readers only ever see a current schema.
   Migrate(write_db_);
+  if (options_.overlap_sync) {
+    // The WAL exists once the database has been read in WAL mode (Migrate did). Without one, keep
+    // synchronous=FULL and the checkpoints in COMMIT.
+    wal_path_ = path + "-wal";
+    wal_fd_ = ::open(wal_path_.c_str(), O_RDWR | O_CLOEXEC);
+    if (wal_fd_ < 0) {
+      spdlog::warn("store: cannot open {} ({}): commits wait for the disk on the writer", wal_path_,
+                   std::strerror(errno));
+    } else {
+      // The WAL's directory entry must be durable too (FULL would sync the directory on creation).
+      const auto slash = path.find_last_of('/');
+      const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+      if (int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+        ::fsync(dfd);
+        ::close(dfd);
+      }
+      ckpt_db_.emplace(path, ConnectionOptions(/*read_only=*/false, options));
+      write_db_.ExecScript("PRAGMA synchronous=NORMAL");
+      // Replaces the automatic checkpoint in COMMIT (sqlite3_wal_autocheckpoint is a wal hook too).
+      sqlite3_wal_hook(write_db_.get(), &SqliteStore::OnWalCommit, this);
+    }
+  }
   read_dbs_.reserve(static_cast<std::size_t>(options_.read_connections));
   for (int i = 0; i < options_.read_connections; ++i) {
     read_dbs_.emplace_back(path, ConnectionOptions(/*read_only=*/true, options));
   }
   try {
+    if (wal_fd_ >= 0) {
+      for (int i = 0; i < options_.sync_threads; ++i) syncers_.emplace_back([this] { SyncLoop(); });
+      checkpointer_ = std::thread([this] { CheckpointLoop(); });
+    }
     writer_ = std::thread([this] { WriterLoop(); });
     for (SqliteConnection& db : read_dbs_) readers_.emplace_back([this, &db] { ReaderLoop(db); });
   } catch (...) {
@@ -104,9 +138,12 @@ SqliteStore::SqliteStore(const std::string& path, SqliteStoreOptions options)
     throw;
   }
   thread_ids_.push_back(writer_.get_id());
+  for (const std::thread& syncer : syncers_) thread_ids_.push_back(syncer.get_id());
+  if (checkpointer_.joinable()) thread_ids_.push_back(checkpointer_.get_id());
   for (const std::thread& reader : readers_) thread_ids_.push_back(reader.get_id());
-  spdlog::info("opened SQLite store {} ({} read connections, groups of up to {})", path, options_.read_connections,
-               options_.max_group);
+  spdlog::info("opened SQLite store {} ({} read connections, groups of up to {}, {})", path,
+               options_.read_connections, options_.max_group,
+               wal_fd_ >= 0 ? "WAL synced beside the writer" : "synchronous=FULL in COMMIT");
 }
 
 SqliteStore::~SqliteStore() {
@@ -164,12 +201,33 @@ void SqliteStore::Close() {
   }
   read_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
+  // The writer has handed over its last group: the syncer finishes them, then stops.
+  {
+    std::lock_guard lock(sync_mu_);
+    sync_closing_ = true;
+  }
+  sync_cv_.notify_all();
+  for (std::thread& syncer : syncers_) {
+    if (syncer.joinable()) syncer.join();
+  }
+  {
+    std::lock_guard lock(ckpt_mu_);
+    ckpt_closing_ = true;
+  }
+  ckpt_cv_.notify_all();
+  if (checkpointer_.joinable()) checkpointer_.join();
   for (std::thread& reader : readers_) {
     if (reader.joinable()) reader.join();
   }
   // Readers first: the last connection to close checkpoints the WAL into the database file.
   for (SqliteConnection& db : read_dbs_) db.Close();
+  if (ckpt_db_) ckpt_db_->Close();
+  if (write_db_.get()) sqlite3_wal_hook(write_db_.get(), nullptr, nullptr);
   write_db_.Close();
+  if (wal_fd_ >= 0) {
+    ::close(wal_fd_);
+    wal_fd_ = -1;
+  }
 }
 
 bool SqliteStore::OnStoreThread() const {
@@ -204,6 +262,15 @@ void SqliteStore::WriterLoop() {
     std::span<WriteRequest> rest(batch);
     while (!rest.empty()) rest = rest.subspan(CommitGroup(rest));
     batch.clear();
+    if (writer_checkpoint_due_) {
+      // Between groups nothing is appended, so this one can finish; SQLITE_BUSY while the checkpoint
+      // thread runs one (tried again after the next group).
+      const int rc = sqlite3_wal_checkpoint_v2(write_db_.get(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      if (rc == SQLITE_OK) checkpoints_.fetch_add(1, std::memory_order_relaxed);
+      if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+        spdlog::warn("store: checkpoint failed: {}", sqlite3_errmsg(write_db_.get()));
+      }
+    }
   }
 }
 
@@ -255,14 +322,112 @@ std::size_t SqliteStore::CommitGroup(std::span<WriteRequest> jobs) {
     }
   }
 
+  const auto commit_start = std::chrono::steady_clock::now();
   try {
     write_db_.Exec("COMMIT");
-    groups_committed_.fetch_add(1, std::memory_order_relaxed);
+    commit_ns_.fetch_add(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - commit_start).count(),
+        std::memory_order_relaxed);
   } catch (...) {
     std::ranges::fill(errors, AsUnavailable(std::current_exception(), "commit failed"));
     RollbackQuietly(write_db_);
+    return finish(jobs.size());
   }
-  return finish(jobs.size());
+  if (wal_fd_ < 0) {
+    groups_committed_.fetch_add(1, std::memory_order_relaxed);
+    return finish(jobs.size());
+  }
+  // Durable only once the sync thread has synced the WAL; the writer goes on with the next group.
+  CommittedGroup group;
+  group.dones.reserve(jobs.size());
+  for (WriteRequest& request : jobs) group.dones.push_back(std::move(request.done));
+  group.errors = std::move(errors);
+  {
+    std::lock_guard lock(sync_mu_);
+    sync_queue_.push_back(std::move(group));
+  }
+  sync_cv_.notify_one();
+  return jobs.size();
+}
+
+std::exception_ptr SqliteStore::SyncWal(int& fd) {
+  // SQLite deletes the WAL only when the last connection closes, and the store holds its own; if
+  // something replaced the file anyway, sync the new one.
+  struct stat by_path {}, by_fd {};
+  if (::stat(wal_path_.c_str(), &by_path) == 0 && ::fstat(fd, &by_fd) == 0 &&
+      (by_path.st_ino != by_fd.st_ino || by_path.st_dev != by_fd.st_dev)) {
+    if (int reopened = ::open(wal_path_.c_str(), O_RDWR | O_CLOEXEC); reopened >= 0) {
+      ::close(fd);
+      fd = reopened;
+    }
+  }
+  wal_syncs_.fetch_add(1, std::memory_order_relaxed);
+  if (::fdatasync(fd) == 0) return nullptr;
+  const int err = errno;
+  spdlog::critical("store: fdatasync of {} failed: {}", wal_path_, std::strerror(err));
+  return std::make_exception_ptr(
+      StoreUnavailable(fmt::format("the commit could not be made durable: {}", std::strerror(err))));
+}
+
+void SqliteStore::SyncLoop() {
+  int fd = ::dup(wal_fd_);
+  std::deque<CommittedGroup> groups;
+  for (;;) {
+    {
+      std::unique_lock lock(sync_mu_);
+      sync_cv_.wait(lock, [this] { return sync_closing_ || !sync_queue_.empty(); });
+      if (sync_queue_.empty()) break;
+      groups.swap(sync_queue_);
+    }
+    // One fdatasync covers every group committed before it started.
+    const std::exception_ptr sync_error =
+        fd >= 0 ? SyncWal(fd)
+                : std::make_exception_ptr(StoreUnavailable("the commit could not be made durable: no WAL descriptor"));
+    for (CommittedGroup& group : groups) {
+      groups_committed_.fetch_add(1, std::memory_order_relaxed);
+      for (std::size_t i = 0; i < group.dones.size(); ++i) {
+        Finish(group.dones[i], sync_error && !group.errors[i] ? sync_error : group.errors[i]);
+      }
+    }
+    groups.clear();
+  }
+  if (fd >= 0) ::close(fd);
+}
+
+int SqliteStore::OnWalCommit(void* self, sqlite3*, const char*, int pages) {
+  auto* store = static_cast<SqliteStore*>(self);
+  const int step = store->options_.checkpoint_pages;
+  store->writer_checkpoint_due_ = pages >= 4 * step;
+  if (pages < step) store->next_checkpoint_at_ = step;  // the WAL started over
+  if (pages >= store->next_checkpoint_at_) {
+    // Once per `step` pages of growth, not after every commit while the WAL is large.
+    store->next_checkpoint_at_ = pages + step;
+    {
+      std::lock_guard lock(store->ckpt_mu_);
+      store->ckpt_wanted_ = true;
+    }
+    store->ckpt_cv_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void SqliteStore::CheckpointLoop() {
+  for (;;) {
+    {
+      std::unique_lock lock(ckpt_mu_);
+      ckpt_cv_.wait(lock, [this] { return ckpt_closing_ || ckpt_wanted_; });
+      if (ckpt_closing_) return;
+      ckpt_wanted_ = false;
+    }
+    // PASSIVE: never blocks the writer or the readers. The checkpoint syncs the WAL before it copies
+    // frames into the database file, so no frame reaches the file before it is durable in the WAL.
+    int wal_pages = 0, copied = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(ckpt_db_->get(), "main", SQLITE_CHECKPOINT_PASSIVE, &wal_pages, &copied);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+      spdlog::warn("store: checkpoint failed: {}", sqlite3_errmsg(ckpt_db_->get()));
+    }
+    checkpoints_.fetch_add(1, std::memory_order_relaxed);
+  }
 }
 
 void SqliteStore::ReaderLoop(SqliteConnection& db) {

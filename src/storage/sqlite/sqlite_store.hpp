@@ -1,6 +1,9 @@
 // SqliteStore: the Store port over one SQLite file. One writer thread group-commits queued write jobs
 // (BEGIN IMMEDIATE, a SAVEPOINT per job, one COMMIT); reader threads run read jobs on read-only
-// connections. See ARCHITECTURE.md "Runtime design" / "SQLite engine".
+// connections. With `overlap_sync`, sync threads make each committed group durable (fdatasync of the
+// WAL) and only then call its Done, while the writer already runs the next group; a checkpoint
+// thread moves the WAL into the database file off the writer. See ARCHITECTURE.md "Runtime design" /
+// "SQLite engine" and docs/BENCHMARKS.md.
 //
 //   auto store = OpenSqliteStore("DATA/bookstamp.db", {});
 //   store->Write([](SqlTx& tx) { tx.Exec("UPDATE ..."); return TxOutcome::kCommit; });
@@ -12,6 +15,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <thread>
@@ -29,6 +33,19 @@ struct SqliteStoreOptions {
   int max_group = 64;
   // How long a connection waits for a lock held by another process before StoreUnavailable.
   std::chrono::milliseconds busy_timeout{5000};
+  // Durability without the writer waiting for the disk: the write connection commits with
+  // synchronous=NORMAL, and a sync thread fdatasyncs the WAL before any Done of the group runs, so no
+  // caller hears of a commit before it is on disk (what synchronous=FULL promises). Readers may see a
+  // group a few ms before it is durable. False: synchronous=FULL on the writer, checkpoints in COMMIT.
+  bool overlap_sync = true;
+  // With overlap_sync: threads that sync the WAL. With two, a group committed while one fdatasync is
+  // in flight starts its own at once instead of waiting for that one to end. At least 1.
+  int sync_threads = 2;
+  // With overlap_sync: WAL size (pages) at which the checkpoint thread runs a PASSIVE checkpoint. A
+  // writer that never pauses keeps such a checkpoint from ever finishing (and the WAL from starting
+  // over), so at 4x this size the writer runs one itself between two groups: it copies only what the
+  // checkpoint thread has not, and the next group starts the WAL over.
+  int checkpoint_pages = 4000;
 };
 
 class SqliteStore final : public Store {
@@ -63,8 +80,17 @@ class SqliteStore final : public Store {
   // REQUIRES: not called from a store thread (a job or a Done callback): std::logic_error.
   void Close() override;
 
-  // Groups whose COMMIT succeeded so far; for metrics and tests.
+  // Groups whose COMMIT succeeded (and, with overlap_sync, whose WAL frames were synced) so far; for
+  // metrics and tests. Bumped before the group's Done callbacks run.
   std::uint64_t GroupsCommitted() const { return groups_committed_.load(std::memory_order_relaxed); }
+  // Checkpoints run off the COMMIT (by the checkpoint thread, or by the writer between groups) and
+  // fdatasync calls of the sync threads; for metrics.
+  std::uint64_t Checkpoints() const { return checkpoints_.load(std::memory_order_relaxed); }
+  std::uint64_t WalSyncs() const { return wal_syncs_.load(std::memory_order_relaxed); }
+  // Time the writer thread spent in COMMIT statements so far.
+  std::chrono::nanoseconds CommitTime() const {
+    return std::chrono::nanoseconds(commit_ns_.load(std::memory_order_relaxed));
+  }
 
  private:
   struct WriteRequest {
@@ -74,6 +100,11 @@ class SqliteStore final : public Store {
   struct ReadRequest {
     ReadJob job;
     Done done;
+  };
+  // A committed group waiting for its WAL frames to reach the disk.
+  struct CommittedGroup {
+    std::vector<Done> dones;
+    std::vector<std::exception_ptr> errors;
   };
 
   void WriterLoop();
@@ -85,6 +116,13 @@ class SqliteStore final : public Store {
   // (fewer than all only when SQLite ended the transaction early).
   std::size_t CommitGroup(std::span<WriteRequest> jobs);
   bool OnStoreThread() const;
+  void SyncLoop();
+  void CheckpointLoop();
+  // Called by SQLite after each commit on the write connection with the WAL's size in pages.
+  static int OnWalCommit(void* self, sqlite3* db, const char* name, int pages);
+  // fdatasync of the WAL through `fd`, a sync thread's own descriptor (reopened if SQLite replaced the
+  // file); null or StoreUnavailable.
+  std::exception_ptr SyncWal(int& fd);
 
   const SqliteStoreOptions options_;
   SqliteConnection write_db_;               // used by the writer thread only (and the constructor)
@@ -100,6 +138,26 @@ class SqliteStore final : public Store {
   std::condition_variable read_cv_;
   std::deque<ReadRequest> read_queue_;  // GUARDED_BY(read_mu_)
   bool read_closing_ = false;           // GUARDED_BY(read_mu_)
+
+  // overlap_sync only.
+  std::string wal_path_;
+  int wal_fd_ = -1;  // >= 0 when overlap_sync is on; set by the constructor, closed by Close
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  std::deque<CommittedGroup> sync_queue_;  // GUARDED_BY(sync_mu_)
+  bool sync_closing_ = false;              // GUARDED_BY(sync_mu_)
+  std::mutex ckpt_mu_;
+  std::condition_variable ckpt_cv_;
+  bool ckpt_wanted_ = false;   // GUARDED_BY(ckpt_mu_)
+  bool ckpt_closing_ = false;  // GUARDED_BY(ckpt_mu_)
+  std::optional<SqliteConnection> ckpt_db_;  // used by the checkpoint thread only
+  bool writer_checkpoint_due_ = false;       // the writer thread only (set by OnWalCommit)
+  int next_checkpoint_at_ = 0;               // the writer thread only: WAL pages that wake the checkpointer
+  std::atomic<std::uint64_t> checkpoints_{0};
+  std::atomic<std::uint64_t> wal_syncs_{0};
+  std::atomic<std::int64_t> commit_ns_{0};
+  std::vector<std::thread> syncers_;
+  std::thread checkpointer_;
 
   std::mutex close_mu_;  // serializes Close()
   std::thread writer_;

@@ -437,10 +437,65 @@ TEST_F(SqliteStoreTest, ThrowingDoneCallbackDoesNotStopTheWriter) {
   EXPECT_NO_THROW(WriteSql("CREATE TABLE t (x)"));
 }
 
+TEST_F(SqliteStoreTest, EveryDoneComesAfterAWalSyncThatStartedAfterItsCommit) {
+  Open();
+  WriteSql("CREATE TABLE t (k INTEGER)");
+  constexpr std::int64_t kJobs = 50;
+  DoneWaiter waiter;
+  std::atomic<int> synced_after_commit{0};
+  for (std::int64_t k = 0; k < kJobs; ++k) {
+    // The job reads the sync count on the writer; its Done must see at least one more sync.
+    auto syncs_at_job = std::make_shared<std::uint64_t>(0);
+    store_->SubmitWrite(
+        [this, k, syncs_at_job](SqlTx& tx) {
+          tx.Exec("INSERT INTO t VALUES (?)", {k});
+          *syncs_at_job = store_->WalSyncs();
+          return TxOutcome::kCommit;
+        },
+        [&, syncs_at_job, done = waiter.Callback(static_cast<std::size_t>(k))](std::exception_ptr error) {
+          if (store_->WalSyncs() > *syncs_at_job) ++synced_after_commit;
+          done(error);
+        });
+  }
+  ASSERT_TRUE(waiter.WaitFor(kJobs));
+  EXPECT_EQ(waiter.Failures(), 0u);
+  EXPECT_EQ(synced_after_commit.load(), kJobs);
+  EXPECT_EQ(ReadInt("SELECT count(*) FROM t"), kJobs);
+}
+
+TEST_F(SqliteStoreTest, CheckpointsRunOffTheWriterAndLoseNothing) {
+  Open({.checkpoint_pages = 8});
+  WriteSql("CREATE TABLE t (k INTEGER PRIMARY KEY, pad BLOB)");
+  constexpr std::int64_t kWrites = 200;
+  for (std::int64_t k = 0; k < kWrites; ++k) {
+    store_->Write([k](SqlTx& tx) {
+      tx.Exec("INSERT INTO t VALUES (?, randomblob(3000))", {k});
+      return TxOutcome::kCommit;
+    });
+  }
+  for (int i = 0; i < 500 && store_->Checkpoints() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_GT(store_->Checkpoints(), 0u);
+  EXPECT_EQ(ReadInt("SELECT count(*) FROM t"), kWrites);
+  store_.reset();
+  Open();
+  EXPECT_EQ(ReadInt("SELECT count(*) FROM t"), kWrites);
+  EXPECT_EQ(ReadInt("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), 0);
+}
+
+TEST_F(SqliteStoreTest, WithoutOverlapSyncTheCommitSyncsOnTheWriter) {
+  Open({.overlap_sync = false});
+  WriteSql("CREATE TABLE t (k INTEGER)");
+  WriteSql("INSERT INTO t VALUES (1)");
+  EXPECT_EQ(store_->WalSyncs(), 0u);
+  EXPECT_EQ(ReadInt("SELECT count(*) FROM t"), 1);
+}
+
 TEST(SqliteStoreOptions, RejectsZeroConnectionsOrGroupSize) {
   testing::TempDir dir;
   EXPECT_THROW(SqliteStore(dir.File("x.db"), {.read_connections = 0}), std::invalid_argument);
   EXPECT_THROW(SqliteStore(dir.File("x.db"), {.max_group = 0}), std::invalid_argument);
+  EXPECT_THROW(SqliteStore(dir.File("x.db"), {.sync_threads = 0}), std::invalid_argument);
+  EXPECT_THROW(SqliteStore(dir.File("x.db"), {.checkpoint_pages = 0}), std::invalid_argument);
 }
 
 }  // namespace
