@@ -1,6 +1,8 @@
 // Push subscriptions and the VAPID key row.
 #include "app/push.hpp"
 
+#include <cctype>
+
 #include "app/crypto.hpp"
 
 namespace bookstamp {
@@ -23,21 +25,36 @@ bool IsLoopbackHttp(const std::string& e) {
   return host == "127.0.0.1" || host == "localhost" || host == "[::1]";
 }
 
+// An https authority ("host" or "host:port") that names this machine or the local network: an IP
+// literal, localhost, or a name under .localhost, .local or .internal. Push services have public names.
+bool IsLocalAuthority(std::string authority) {
+  if (authority.starts_with('[')) return true;  // IPv6 literal
+  if (auto colon = authority.rfind(':'); colon != std::string::npos) authority.resize(colon);
+  for (auto& c : authority) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  while (authority.ends_with('.')) authority.pop_back();
+  if (authority.find_first_not_of("0123456789.") == std::string::npos) return true;  // IPv4 literal
+  if (authority.starts_with("0x")) return true;  // a hex spelling of an address
+  return authority == "localhost" || authority.ends_with(".localhost") || authority.ends_with(".local") ||
+         authority.ends_with(".internal");
+}
+
 }  // namespace
 
-bool IsAllowedPushEndpoint(const std::string& e) {
+bool IsAllowedPushEndpoint(const std::string& e, bool allow_local) {
   if (e.empty() || e.size() > 2048) return false;
   for (unsigned char c : e)
     if (c <= 0x20 || c == 0x7f) return false;
   if (e.starts_with("https://")) {
     auto host = e.substr(8, e.find('/', 8) - 8);
-    return !host.empty() && host.find('@') == std::string::npos;
+    if (host.empty() || host.find('@') != std::string::npos) return false;
+    return allow_local || !IsLocalAuthority(host);
   }
-  return IsLoopbackHttp(e);
+  return allow_local && IsLoopbackHttp(e);
 }
 
-Result<bool> SavePushSubscription(SqlTx& tx, const Env& env, const CardNumber& card, const PushSubscriptionInput& in) {
-  if (!IsAllowedPushEndpoint(in.endpoint)) return Fail(DomainError::Invalid("endpoint", "bad_format"));
+Result<bool> SavePushSubscription(SqlTx& tx, const Env& env, const CardNumber& card, const PushSubscriptionInput& in,
+                                  bool allow_local) {
+  if (!IsAllowedPushEndpoint(in.endpoint, allow_local)) return Fail(DomainError::Invalid("endpoint", "bad_format"));
   auto p256dh = crypto::FromBase64Url(in.p256dh);
   if (!p256dh || p256dh->size() != 65 || (*p256dh)[0] != 0x04)
     return Fail(DomainError::Invalid("keys.p256dh", "bad_format"));

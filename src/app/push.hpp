@@ -16,9 +16,11 @@ struct PushSubscriptionInput {
   std::string auth;    // 16-byte secret
 };
 
-// Where a push may be sent: https, or plain http only to this machine (a developer's or a test's
-// push service). At most 2048 characters, no spaces or control characters.
-bool IsAllowedPushEndpoint(const std::string& endpoint);
+// Where a push may be sent: https to a named host, at most 2048 characters, no spaces or control
+// characters. Local targets (this machine over plain http, IP literals, localhost, *.local,
+// *.internal) only with `allow_local` ([push] allow_local_endpoints, for a developer's or a test's
+// push service): else any patron could make the server post to services inside the network.
+bool IsAllowedPushEndpoint(const std::string& endpoint, bool allow_local = false);
 
 inline constexpr int kMaxPushSubscriptionsPerCard = 10;
 
@@ -27,7 +29,7 @@ inline constexpr int kMaxPushSubscriptionsPerCard = 10;
 // at most kMaxPushSubscriptionsPerCard: the one longest without a delivered push is dropped.
 // VALIDATION_FAILED with field "endpoint", "keys.p256dh" or "keys.auth" for bad input; nothing changes.
 [[nodiscard]] Result<bool> SavePushSubscription(SqlTx& tx, const Env& env, const CardNumber& card,
-                                                const PushSubscriptionInput& in);
+                                                const PushSubscriptionInput& in, bool allow_local = false);
 
 // Removes the card's subscription with that endpoint; its unsent pushes are skipped.
 // NOT_FOUND when the card has no such subscription.

@@ -33,9 +33,26 @@ TEST(IsAllowedPushEndpoint, HttpsOrThisMachineOnly) {
               {"", false}};
   for (const auto& row : rows) {
     SCOPED_TRACE(row.endpoint);
-    EXPECT_EQ(IsAllowedPushEndpoint(row.endpoint), row.ok);
+    EXPECT_EQ(IsAllowedPushEndpoint(row.endpoint, /*allow_local=*/true), row.ok);
   }
-  EXPECT_FALSE(IsAllowedPushEndpoint("https://h/" + std::string(2048, 'x')));
+  EXPECT_FALSE(IsAllowedPushEndpoint("https://h/" + std::string(2048, 'x'), true));
+}
+
+TEST(IsAllowedPushEndpoint, RefusesLocalTargetsUnlessAllowed) {
+  for (const char* local : {"http://127.0.0.1:8123/push/1", "http://localhost/push", "http://[::1]/push",
+                            "https://127.0.0.1/push", "https://10.0.0.5:8443/x", "https://[fe80::1]/x",
+                            "https://localhost/x", "https://LOCALHOST./x", "https://printer.local/x",
+                            "https://admin.localhost/x", "https://db.corp.internal/x", "https://0x7f000001/x",
+                            "https://2130706433/x"}) {
+    SCOPED_TRACE(local);
+    EXPECT_FALSE(IsAllowedPushEndpoint(local));
+  }
+  for (const char* push_service : {"https://fcm.googleapis.com/fcm/send/abc",
+                                   "https://updates.push.services.mozilla.com/wpush/v2/x",
+                                   "https://web.push.apple.com/QGx", "https://push-b.example:8443/s/2"}) {
+    SCOPED_TRACE(push_service);
+    EXPECT_TRUE(IsAllowedPushEndpoint(push_service));
+  }
 }
 
 class PushSubscriptionsTest : public ::testing::Test {

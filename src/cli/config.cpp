@@ -130,6 +130,11 @@ Config LoadConfig(const std::string& path) {
       if (!v) throw std::runtime_error("push.enabled must be true or false");
       c.push_enabled = *v;
     }
+    if (auto node = (*t)["allow_local_endpoints"]) {
+      auto v = node.value<bool>();
+      if (!v) throw std::runtime_error("push.allow_local_endpoints must be true or false");
+      c.push_allow_local_endpoints = *v;
+    }
     text("subject", c.push.subject);
     text("base_url", c.push.base_url);
     if (!c.push.subject.starts_with("mailto:") && !c.push.subject.starts_with("https://"))

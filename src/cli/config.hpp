@@ -42,6 +42,9 @@ struct Config {
   // [push]: Web Push (docs/operations.md "Web Push"). On unless `enabled = false`; subject is the
   // VAPID contact, "mailto:..." or "https://...".
   bool push_enabled = true;
+  // Subscriptions to this machine or the local network (http://127.0.0.1, IP literals, *.local):
+  // only for a developer's or a test's push service.
+  bool push_allow_local_endpoints = false;
   notify::PushOptions push;
   int push_timeout_seconds = 30;
   std::chrono::milliseconds push_poll = std::chrono::seconds(5);

@@ -186,6 +186,7 @@ int Serve(const ServeOptions& o, const char* argv0) {
   deps.ops = &ops;
   deps.webauthn_rp_id = config.webauthn_rp_id;
   deps.webauthn_origins = config.webauthn_origins;
+  deps.push_allow_local_endpoints = config.push_allow_local_endpoints;
   http::Router router;
   http::AddApiRoutes(router, deps);
   http::ServerOptions options;

@@ -116,7 +116,7 @@ before(async () => {
   push = await startPushService();
   const configPath = path.join(work, 'bookstamp.toml');
   await writeFile(configPath, [
-    '[push]', `subject = "${SUBJECT}"`,
+    '[push]', `subject = "${SUBJECT}"`, 'allow_local_endpoints = true',  // the push service here is on 127.0.0.1
     'timeout_seconds = 3', 'lease_seconds = 5', 'retry_base_seconds = 1', 'retry_max_seconds = 2', 'poll_ms = 100', '',
   ].join('\n'));
   srv = await startServer({ config: configPath });  // --test-clock, unset until the expiry test

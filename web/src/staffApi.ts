@@ -4,8 +4,13 @@ import {
   ApiError,
   getToken,
   request,
+  type Announcement,
   type Bib,
   type Branch,
+  type FeaturedBib,
+  type FeaturedList,
+  type HomeContent,
+  type QuickLink,
   type StaffRole,
   type CardStatusCode,
   type CardType,
@@ -499,49 +504,8 @@ export async function downloadReport(kind: ReportKind, q: ReportQuery & { card?:
 
 // ---- Content (A5) ----------------------------------------------------------------------------
 
-export interface Announcement {
-  id: number;
-  title: string;
-  body: string;
-  image_url: string | null;
-  link: string | null;
-  starts_at: string;
-  ends_at: string | null;
-  position: number;
-}
-
-export interface FeaturedBib {
-  id: number;
-  title: string;
-  author: string;
-  cover_url: string | null;
-  items: number;
-  available: number;
-}
-
-export interface FeaturedList {
-  id: number;
-  title: string;
-  active: boolean;
-  position: number;
-  bib_ids: number[];
-  bibs: FeaturedBib[];
-}
-
-export interface QuickLink {
-  id: number;
-  label_zh: string;
-  label_en: string;
-  url: string;
-  icon: string;
-  position: number;
-}
-
-export interface HomeContent {
-  announcements: Announcement[];
-  featured_lists: FeaturedList[];
-  quick_links: QuickLink[];
-}
+// The shapes of GET /home are the patron app's (api.ts).
+export type { Announcement, FeaturedBib, FeaturedList, QuickLink, HomeContent };
 
 export type AnnouncementInput = Partial<Omit<Announcement, 'id'>>;
 export type FeaturedListInput = Partial<Pick<FeaturedList, 'title' | 'active' | 'position' | 'bib_ids'>>;

@@ -26,6 +26,7 @@ struct ApiDeps {
   // [webauthn] rp_id and origins (passkeys); empty: the request's Host and its origin.
   std::string webauthn_rp_id;
   std::vector<std::string> webauthn_origins;
+  bool push_allow_local_endpoints = false;  // [push] allow_local_endpoints (tests, development)
 };
 
 // Registers every /api/v1 route.

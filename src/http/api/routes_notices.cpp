@@ -109,7 +109,7 @@ void AddNoticeRoutes(ApiRouter& r, ApiDeps& d) {
     in.auth = RequireString(keys->as_object(), "auth");
     auto env = EnvOf(d);
     auto [created, count] = OrThrow(co_await Write(d.store, [&](SqlTx& tx) -> Result<std::pair<bool, std::int64_t>> {
-      auto saved = SavePushSubscription(tx, env, card, in);
+      auto saved = SavePushSubscription(tx, env, card, in, d.push_allow_local_endpoints);
       if (!saved) return Fail(saved.error());
       return std::make_pair(*saved, PushSubscriptionCount(tx, card));
     }));
