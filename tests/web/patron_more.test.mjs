@@ -353,6 +353,8 @@ describe('patron app: home, inbox, report, history, PIN, cookie session (phone, 
     await page.getByRole('button', { name: '清除借閱歷史' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: '確定清除' }).click();
     await page.getByRole('status').filter({ hasText: '已清除 3 筆借閱的書名。' }).waitFor();
+    // The status can show before the list has reloaded: wait for the third erased row.
+    await list.getByText('借閱 1 冊（書名已清除）').nth(2).waitFor();
     assert.equal(await list.getByText('借閱 1 冊（書名已清除）').count(), 3);
     assert.equal(await page.getByRole('button', { name: '清除借閱歷史' }).isDisabled(), true);
 
@@ -362,6 +364,7 @@ describe('patron app: home, inbox, report, history, PIN, cookie session (phone, 
     const off = page.getByRole('alertdialog', { name: '關閉借閱歷史？' });
     await off.getByRole('button', { name: '關閉並清除' }).click();
     await page.getByRole('status').filter({ hasText: '已關閉借閱歷史' }).waitFor();
+    await page.getByRole('switch', { name: /^保留借閱歷史/, checked: false }).waitFor();
     assert.equal(await keep.isChecked(), false);
     await page.getByText('借閱歷史已關閉：已歸還圖書的書名不會保留。').waitFor();
     await shot('26-history-off');
