@@ -196,6 +196,15 @@ Config LoadConfig(const std::string& path) {
   } else if (root["sip2"]["accounts"]) {
     throw std::runtime_error("sip2.accounts must be an array of tables ([[sip2.accounts]])");
   }
+  if (auto* a = root["app"].as_table()) {
+    // The symbology of the mobile library card: what the library's counter scanners read.
+    if (auto node = (*a)["card_barcode"]) {
+      auto v = node.value<std::string>();
+      if (!v || (*v != "code128" && *v != "code39"))
+        throw std::runtime_error("app.card_barcode must be \"code128\" or \"code39\"");
+      c.card_barcode = *v;
+    }
+  }
   if (auto* w = root["webauthn"].as_table()) {
     // Passkeys (docs/operations.md "Passkeys"): the RP ID is a host name; origins are full origins.
     if (auto node = (*w)["rp_id"]) {

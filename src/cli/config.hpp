@@ -37,6 +37,8 @@ struct Config {
   std::string metrics_token;
   bool metrics_loopback = true;
   // [webauthn] rp_id, origins: what passkeys are bound to; empty: the request's Host.
+  // [app] card_barcode: "code128" (default) or "code39", the mobile card's barcode.
+  std::string card_barcode = "code128";
   std::string webauthn_rp_id;
   std::vector<std::string> webauthn_origins;
   // [push]: Web Push (docs/operations.md "Web Push"). On unless `enabled = false`; subject is the

@@ -187,6 +187,7 @@ int Serve(const ServeOptions& o, const char* argv0) {
   deps.webauthn_rp_id = config.webauthn_rp_id;
   deps.webauthn_origins = config.webauthn_origins;
   deps.push_allow_local_endpoints = config.push_allow_local_endpoints;
+  deps.card_barcode = config.card_barcode;
   http::Router router;
   http::AddApiRoutes(router, deps);
   http::ServerOptions options;

@@ -215,3 +215,8 @@ test('a server started without --test-clock answers 404 for PUT /api/v1/test/clo
     await plain.stop();
   }
 });
+
+test('GET /home names the mobile card symbology: Code 128 unless [app] card_barcode says otherwise', async () => {
+  const home = assertStatus(await srv.api('GET', '/home'), 200, 'GET /home');
+  assert.equal(home.card_barcode, 'code128');
+});

@@ -651,15 +651,28 @@ export interface QuickLink {
   position: number;
 }
 
+export type CardSymbology = 'code128' | 'code39';
+
 export interface HomeContent {
   announcements: Announcement[];
   featured_lists: FeaturedList[];
   quick_links: QuickLink[];
+  card_barcode?: CardSymbology;
 }
 
+const CARD_BARCODE_KEY = 'bookstamp.cardBarcode';
+
 /** GET /home (public): what the library shows on the home screen now. */
-export function home(signal?: AbortSignal): Promise<HomeContent> {
-  return request<HomeContent>('GET', '/home', { signal });
+export async function home(signal?: AbortSignal): Promise<HomeContent> {
+  const h = await request<HomeContent>('GET', '/home', { signal });
+  // Remembered so the mobile card draws the library's symbology offline too.
+  if (h.card_barcode) localStorage.setItem(CARD_BARCODE_KEY, h.card_barcode);
+  return h;
+}
+
+/** The mobile card's barcode symbology, as last heard from the server (Code 128 until then). */
+export function cardSymbology(): CardSymbology {
+  return localStorage.getItem(CARD_BARCODE_KEY) === 'code39' ? 'code39' : 'code128';
 }
 
 /** The cover to show: the record's own, else the server's generated placeholder. */

@@ -35,6 +35,33 @@ export function useAsync<T>(
 }
 
 /** Sets document.title to "title · 書印 Bookstamp" while the page shows. */
+/** Keeps the screen on while the component is shown (a card or code held up to a scanner). */
+export function useScreenWakeLock(): void {
+  useEffect(() => {
+    if (!('wakeLock' in navigator)) return;
+    let lock: WakeLockSentinel | null = null;
+    let gone = false;
+    const take = () => {
+      if (document.visibilityState !== 'visible') return;
+      navigator.wakeLock
+        .request('screen')
+        .then((l) => {
+          if (gone) void l.release();
+          else lock = l;
+        })
+        .catch(() => undefined); // refused (battery saver, no permission): the card still shows
+    };
+    take();
+    // The browser drops the lock when the page is hidden; take it again on return.
+    document.addEventListener('visibilitychange', take);
+    return () => {
+      gone = true;
+      document.removeEventListener('visibilitychange', take);
+      void lock?.release();
+    };
+  }, []);
+}
+
 export function useDocumentTitle(title: string): void {
   useEffect(() => {
     document.title = title ? `${title} · 書印 Bookstamp` : '書印 Bookstamp';

@@ -26,7 +26,8 @@ struct ApiDeps {
   // [webauthn] rp_id and origins (passkeys); empty: the request's Host and its origin.
   std::string webauthn_rp_id;
   std::vector<std::string> webauthn_origins;
-  bool push_allow_local_endpoints = false;  // [push] allow_local_endpoints (tests, development)
+  bool push_allow_local_endpoints = false;
+  std::string card_barcode = "code128";  // [app] card_barcode, in GET /home for the mobile card  // [push] allow_local_endpoints (tests, development)
 };
 
 // Registers every /api/v1 route.

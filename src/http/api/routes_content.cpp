@@ -95,7 +95,9 @@ void AddContentRoutes(ApiRouter& r, ApiDeps& d) {
   r.Add("GET", "/api/v1/home", [&d](Request&) -> awaitable<Response> {
     auto env = EnvOf(d);
     auto h = co_await Read(d.store, [&](SqlTx& tx) { return LoadHome(tx, env); });
-    auto res = JsonResponse(200, ContentJson(h, d.tz));
+    auto body = ContentJson(h, d.tz);
+    body["card_barcode"] = d.card_barcode;
+    auto res = JsonResponse(200, std::move(body));
     res.headers.emplace_back("Cache-Control", "public, max-age=30");
     co_return res;
   });

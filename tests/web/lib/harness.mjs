@@ -25,12 +25,14 @@ export function run(cmd, args, { timeoutMs = 60_000 } = {}) {
   });
 }
 
-/** Starts the server; answers {url (http://localhost:PORT), api(), setClock(), stop()}. */
-export async function startServer() {
+/** Starts the server (with a --config file if given); answers {url (http://localhost:PORT), api(), setClock(), stop()}. */
+export async function startServer({ config } = {}) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'bookstamp-web-'));
   const add = await run(BIN, ['staff', 'add', '--data', dataDir, '--username', ADMIN.username, '--password', ADMIN.password, '--role', 'sysadmin']);
   assert.equal(add.code, 0, `staff add failed:\n${add.stdout}\n${add.stderr}`);
-  const child = spawn(BIN, ['serve', '--data', dataDir, '--listen', '127.0.0.1:0', '--test-clock', '--static', STATIC], {
+  const args = ['serve', '--data', dataDir, '--listen', '127.0.0.1:0', '--test-clock', '--static', STATIC];
+  if (config) args.push('--config', config);
+  const child = spawn(BIN, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = [];

@@ -1,11 +1,17 @@
-// A Code 128 barcode or a QR code drawn as SVG by bwip-js (only these two encoders are bundled).
-// Black on white with a quiet zone, so a counter scanner (or zbarimg) reads it from the screen.
-import { code128, drawingSVG, qrcode, type RenderOptions } from 'bwip-js/generic';
+// A Code 128 or Code 39 barcode or a QR code drawn as SVG by bwip-js (only these encoders are
+// bundled). Black on white with a quiet zone, so a counter scanner (or zbarimg) reads it from the screen.
+import { code128, code39, drawingSVG, qrcode, type RenderOptions } from 'bwip-js/generic';
 import { useMemo } from 'preact/hooks';
 
-export type Symbology = 'code128' | 'qrcode';
+export type Symbology = 'code128' | 'code39' | 'qrcode';
 
 function draw(kind: Symbology, text: string): string {
+  if (kind === 'code39') {
+    return code39(
+      { bcid: 'code39', text, scale: 2, height: 16, paddingwidth: 12, paddingheight: 4, backgroundcolor: 'FFFFFF', barcolor: '000000' },
+      drawingSVG(),
+    );
+  }
   if (kind === 'code128') {
     return code128(
       {

@@ -1,6 +1,8 @@
 // /card: the mobile library card (行動借閱證, P1): the card number as a large Code 128 barcode and
 // a QR code for the counter's scanner. It reads the card list kept in localStorage, so it opens
 // with the network off (the service worker has the app itself).
+import { useEffect, useState } from 'preact/hooks';
+import { cardSymbology, home } from '../api';
 import { Barcode } from '../components/Barcode';
 import { CardSwitcher } from '../components/CardGate';
 import { Link } from '../components/Link';
@@ -8,10 +10,21 @@ import { PageTitle } from '../components/PageTitle';
 import { label, t } from '../i18n';
 import { usePatron } from '../patron';
 import { Loading } from '../components/Alert';
+import { useScreenWakeLock } from '../hooks';
 
 export function CardPage() {
   // Offline and signed out of this tab: still show the cards remembered on this phone.
   const p = usePatron({ requireSignIn: false });
+  useScreenWakeLock();
+  // The library's symbology (GET /home), remembered for offline use.
+  const [symbology, setSymbology] = useState(cardSymbology);
+  useEffect(() => {
+    const ask = new AbortController();
+    home(ask.signal)
+      .then(() => setSymbology(cardSymbology()))
+      .catch(() => undefined); // offline: the remembered one
+    return () => ask.abort();
+  }, []);
   if (!p.cards) {
     if (!p.signedIn) {
       return (
@@ -47,7 +60,7 @@ export function CardPage() {
             </p>
             {card.status !== 'active' && <p class="libcard__flag">{label('cardStatus', card.status)}</p>}
             <div class="libcard__code">
-              <Barcode kind="code128" text={card.card} label={t('card.barcodeLabel', { card: card.card })} />
+              <Barcode kind={symbology} text={card.card} label={t('card.barcodeLabel', { card: card.card })} />
               <p class="libcard__number" aria-label={t('card.numberLabel', { card: card.card })}>
                 {card.card.replace(/(.{4})(?=.)/g, '$1 ')}
               </p>

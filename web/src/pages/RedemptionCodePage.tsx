@@ -10,6 +10,7 @@ import { Icon } from '../components/Icon';
 import { Link } from '../components/Link';
 import { PageTitle } from '../components/PageTitle';
 import { errorText } from '../errors';
+import { useScreenWakeLock } from '../hooks';
 import { formatDateTime, label, t } from '../i18n';
 import { canComputeCodes, importCodeKey, otpAt, redemptionCodeText, stepAt } from '../otp';
 import { usePatron, useBranches } from '../patron';
@@ -292,6 +293,7 @@ function ForeignRedemption({ id }: { id: number }) {
 
 export function RedemptionCodePage({ id }: { id: number }) {
   const stored = storedRedemption(id);
+  useScreenWakeLock();
   useEffect(() => {
     if (!Number.isSafeInteger(id) || id <= 0) navigate('/passbook/redemptions', { replace: true });
   }, [id]);
