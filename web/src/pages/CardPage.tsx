@@ -1,6 +1,6 @@
-// /card: the mobile library card (行動借閱證, P1): the card number as a large Code 128 barcode and
-// a QR code for the counter's scanner. It reads the card list kept in localStorage, so it opens
-// with the network off (the service worker has the app itself).
+// /card: the mobile library card (行動借閱證, P1): the card number as a large barcode (Code 128,
+// or Code 39 where the library says so) and a QR code for the counter's scanner. It reads the card
+// list kept in localStorage, so it opens with the network off (the service worker has the app itself).
 import { useEffect, useState } from 'preact/hooks';
 import { cardSymbology, home } from '../api';
 import { Barcode } from '../components/Barcode';
