@@ -81,8 +81,9 @@ describe('passkeys in the patron app', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: '新增通行金鑰' }).click();
     await page.getByRole('status').filter({ hasText: '已新增通行金鑰「測試手機」' }).waitFor();
     const row = page.getByRole('list', { name: `借閱證 ${CARD.card} 的通行金鑰` }).getByRole('listitem');
-    assert.equal(await row.count(), 1);
+    // The status can show before the list has reloaded: wait for the row, then count.
     await row.filter({ hasText: '測試手機' }).getByText('尚未使用').waitFor();
+    assert.equal(await row.count(), 1);
     await row.getByRole('button', { name: '移除通行金鑰 測試手機' }).waitFor();
 
     // The authenticator holds one discoverable credential for this site.
