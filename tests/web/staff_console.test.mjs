@@ -195,7 +195,9 @@ describe('staff console (desktop, zh-TW)', () => {
       const value = await amy.getByLabel('獎品').locator('option', { hasText: '帆布袋' }).getAttribute('value');
       await amy.getByLabel('獎品').selectOption(value);
     });
+    const redeemed = amy.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/counter/redemptions'));
     await amy.getByRole('button', { name: '兌換並交付' }).click();
+    assert.equal((await redeemed).status(), 201);
     await amy.getByRole('status').filter({ hasText: '已交付：帆布袋' }).waitFor();
     let pb = await srv.must(200, 'GET', `/cards/${CARD_A.card}/passbook`, { token: fx.patronA });
     assert.equal(pb.balance, 1);
@@ -308,7 +310,10 @@ describe('staff console (desktop, zh-TW)', () => {
     await chen.getByRole('button', { name: '儲存' }).click();
     await chen.getByRole('alert').filter({ hasText: '變更數量時請填寫原因' }).waitFor();
     await chen.getByLabel('數量變更原因').fill('廠商追加 5 個');
+    // The create step's "saved" status is still shown: wait for the edit's own answer.
+    const patched = chen.waitForResponse((r) => r.request().method() === 'PATCH' && /\/api\/v1\/prizes\/\d+$/.test(r.url()));
     await chen.getByRole('button', { name: '儲存' }).click();
+    assert.equal((await patched).status(), 200);
     await chen.getByRole('status').filter({ hasText: '已儲存獎品「藏書票」' }).waitFor();
     const after = (await srv.must(200, 'GET', '/prizes?branches=A')).prizes.find((p) => p.name === '藏書票');
     assert.equal(after.stock, 25);
