@@ -75,30 +75,13 @@ awaitable<Actor> PatronWithCard(ApiDeps& d, const Request& req, const CardNumber
   co_return actor;
 }
 
-namespace {
-template <class F>
-awaitable<std::invoke_result_t<F&>> OnSlowPool(ApiDeps& d, F fn) {
-  auto home = co_await boost::asio::this_coro::executor;
-  co_await boost::asio::post(d.slow_pool->get_executor(), boost::asio::use_awaitable);
-  std::optional<std::invoke_result_t<F&>> out;
-  std::exception_ptr error;
-  try {
-    out.emplace(fn());
-  } catch (...) {
-    error = std::current_exception();
-  }
-  co_await boost::asio::post(home, boost::asio::use_awaitable);
-  if (error) std::rethrow_exception(error);
-  co_return std::move(*out);
-}
-}  // namespace
 
 awaitable<bool> VerifySecretOffThread(ApiDeps& d, std::string hash, std::string secret) {
-  co_return co_await OnSlowPool(d, [&] { return crypto::VerifyPassword(hash, secret); });
+  co_return co_await OnPool(*d.slow_pool, [&] { return crypto::VerifyPassword(hash, secret); });
 }
 
 awaitable<std::string> HashSecretOffThread(ApiDeps& d, std::string secret) {
-  co_return co_await OnSlowPool(d, [&] { return crypto::HashPassword(secret); });
+  co_return co_await OnPool(*d.slow_pool, [&] { return crypto::HashPassword(secret); });
 }
 
 std::int64_t IdParam(const Request& req, const std::string& name) {

@@ -2,6 +2,10 @@
 // and domain values as JSON (boost::json lives only in http/).
 #pragma once
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <functional>
 #include <optional>
@@ -62,12 +66,29 @@ json::object CheckoutJson(const CheckoutResult& r, const TimeZone& tz);
 struct ApiRouter {
   Router& router;
   ApiDeps& deps;
-  void Add(std::string method, std::string pattern, Handler handler);
+  void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
   // For the logins, whose answer carries a new session token: it is never stored (tokens are kept
   // only as hashes), so the key is not recorded and a retry simply opens another session.
   void AddLogin(std::string method, std::string pattern, Handler handler);
 };
 Handler WithIdempotency(ApiDeps& d, Handler inner);
+
+// Runs `fn` on `pool` and resumes on the caller's executor; rethrows what it threw.
+template <class F>
+boost::asio::awaitable<std::invoke_result_t<F&>> OnPool(boost::asio::thread_pool& pool, F fn) {
+  auto home = co_await boost::asio::this_coro::executor;
+  co_await boost::asio::post(pool.get_executor(), boost::asio::use_awaitable);
+  std::optional<std::invoke_result_t<F&>> out;
+  std::exception_ptr error;
+  try {
+    out.emplace(fn());
+  } catch (...) {
+    error = std::current_exception();
+  }
+  co_await boost::asio::post(home, boost::asio::use_awaitable);
+  if (error) std::rethrow_exception(error);
+  co_return std::move(*out);
+}
 
 // Route registration per area.
 void AddSessionRoutes(ApiRouter& r, ApiDeps& d);

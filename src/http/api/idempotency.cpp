@@ -121,9 +121,9 @@ Handler WithIdempotency(ApiDeps& d, Handler inner) {
   };
 }
 
-void ApiRouter::Add(std::string method, std::string pattern, Handler handler) {
+void ApiRouter::Add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
   if (method != "GET") handler = WithIdempotency(deps, std::move(handler));
-  router.Add(std::move(method), std::move(pattern), std::move(handler));
+  router.Add(std::move(method), std::move(pattern), std::move(handler), options);
 }
 
 void ApiRouter::AddLogin(std::string method, std::string pattern, Handler handler) {

@@ -66,36 +66,8 @@ json::object PictureJson(const PrizePicture& p) {
           {"sha256", p.sha256}};
 }
 
-// Runs `fn` on `pool` and resumes on the caller's executor; rethrows what it threw.
-template <class F>
-awaitable<std::invoke_result_t<F&>> OnPool(boost::asio::thread_pool& pool, F fn) {
-  auto home = co_await boost::asio::this_coro::executor;
-  co_await boost::asio::post(pool.get_executor(), boost::asio::use_awaitable);
-  std::optional<std::invoke_result_t<F&>> out;
-  std::exception_ptr error;
-  try {
-    out.emplace(fn());
-  } catch (...) {
-    error = std::current_exception();
-  }
-  co_await boost::asio::post(home, boost::asio::use_awaitable);
-  if (error) std::rethrow_exception(error);
-  co_return std::move(*out);
-}
-
-// ApiRouter::Add for uploads: the same Idempotency-Key handling, with a body limit of the route's own.
-struct UploadRouter {
-  ApiRouter& api;
-  std::size_t body_limit;
-  void Add(std::string method, std::string pattern, Handler handler) {
-    api.router.Add(std::move(method), std::move(pattern), WithIdempotency(api.deps, std::move(handler)),
-                   RouteOptions{.body_limit = body_limit});
-  }
-};
-
-void AddPictureUpload(ApiRouter& api, ApiDeps& d) {
-  // The bytes are checked again by InspectPicture; the route limit only stops reading early.
-  UploadRouter r{api, kMaxPictureBytes};
+void AddPictureUpload(ApiRouter& r, ApiDeps& d) {
+  // The bytes are checked again by InspectPicture; the route's body limit only stops reading early.
   r.Add("PUT", "/api/v1/prizes/{id}/picture", [&d](Request& req) -> awaitable<Response> {
     auto actor = co_await StaffOnly(d, req);
     PrizeId id(IdParam(req, "id"));
@@ -105,7 +77,7 @@ void AddPictureUpload(ApiRouter& api, ApiDeps& d) {
       return PutPrizePicture(tx, env, actor, id, type, req.body);
     }));
     co_return JsonResponse(200, json::object{{"picture", PictureJson(p)}});
-  });
+  }, RouteOptions{.body_limit = kMaxPictureBytes});
 }
 
 }  // namespace
