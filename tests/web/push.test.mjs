@@ -113,20 +113,30 @@ describe('push notices in the patron app', { timeout: 180_000 }, () => {
   it('shows a pushed notice from the service worker, with the page it opens', async () => {
     const cdp = await context.newCDPSession(page);
     const registrations = [];
+    const activated = new Set();
     cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => registrations.push(...e.registrations));
+    cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
+      for (const v of e.versions) if (v.status === 'activated') activated.add(v.registrationId);
+    });
     await cdp.send('ServiceWorker.enable');
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     const deadline = Date.now() + 10_000;
-    while (!registrations.some((r) => !r.isDeleted) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const reg = registrations.find((r) => !r.isDeleted);
-    assert.ok(reg, 'the app registered its service worker');
+    const live = () => registrations.find((r) => !r.isDeleted && activated.has(r.registrationId));
+    while (!live() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const reg = live();
+    assert.ok(reg, 'the app registered and activated its service worker');
     const message = { title: '預約書已到館', body: '您預約的資料已可於 A 分館取書，請於 2026-10-09 前取書。', url: '/study', notice_id: 42, tag: 'notice-42' };
-    await cdp.send('ServiceWorker.deliverPushMessage', { origin: new URL(srv.url).origin, registrationId: reg.registrationId, data: JSON.stringify(message) });
-    let n;
-    for (const until = Date.now() + 10_000; !n && Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
-      [n] = await page.evaluate(async () => {
+    const shown = () =>
+      page.evaluate(async () => {
         const r = await navigator.serviceWorker.ready;
         return (await r.getNotifications()).map((x) => ({ title: x.title, body: x.body, tag: x.tag, data: x.data }));
       });
+    // A push that reaches a worker still starting can be dropped by the browser; the tag makes a
+    // repeated delivery replace, not add, so deliver again until it shows.
+    let n;
+    for (let attempt = 0; !n && attempt < 5; attempt++) {
+      await cdp.send('ServiceWorker.deliverPushMessage', { origin: new URL(srv.url).origin, registrationId: reg.registrationId, data: JSON.stringify(message) });
+      for (const until = Date.now() + 3_000; !n && Date.now() < until; await new Promise((r) => setTimeout(r, 100))) [n] = await shown();
     }
     assert.ok(n, 'a notification is shown');
     assert.equal(n.title, message.title);
