@@ -6,7 +6,7 @@
 //   bookstamp_probe_server --data DIR [--listen 127.0.0.1:0] [--max-group 64] [--readers 4] [--quiet]
 //                          [--sql-profile]   (time every statement of the write jobs, by SQL text)
 //                          [--no-overlap-sync]  (synchronous=FULL in the writer's COMMIT, as before)
-//                          [--sync-threads N] [--checkpoint-pages N]  (SqliteStoreOptions)
+//                          [--sync-threads N] [--checkpoint-pages N] [--wal-restart-pages N]  (SqliteStoreOptions)
 //                          [--stmtjrnl-spill BYTES]  (experiment: SQLite's statement-journal spill
 //                                                     threshold, -1 = keep it in memory; default 64 KiB)
 //   kill -USR1 PID   # print the statistics since the previous USR1 (or start) and reset them
@@ -300,7 +300,8 @@ int Main(const bench::Flags& f) {
                                         .max_group = static_cast<int>(f.Int("max-group", 64)),
                                         .overlap_sync = !f.Has("no-overlap-sync"),
                                         .sync_threads = static_cast<int>(f.Int("sync-threads", 2)),
-                                        .checkpoint_pages = static_cast<int>(f.Int("checkpoint-pages", 4000))});
+                                        .checkpoint_pages = static_cast<int>(f.Int("checkpoint-pages", 2000)),
+                                        .wal_restart_pages = static_cast<int>(f.Int("wal-restart-pages", 30000))});
   ProbeStore store(sqlite, f.Has("sql-profile"));
   TimeZone tz(f.Str("timezone", "Asia/Taipei"));
   RealClock clock;

@@ -169,7 +169,7 @@ SqliteConnection::SqliteConnection(const std::string& path, const SqliteConnecti
   ConfigureSqliteOnce();
   const int flags =
       (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, options.vfs);
   if (rc != SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     Close();
@@ -187,8 +187,10 @@ SqliteConnection::SqliteConnection(const std::string& path, const SqliteConnecti
       }
     }
     if (!options.read_only) {
-      // Keeps a WAL that readers held open from staying large after the next checkpoint.
-      ExecScript("PRAGMA journal_size_limit=67108864");
+      // Keeps a WAL that readers held open from staying large after the next checkpoint. Above the
+      // store's wal_restart_pages (30,000 pages, 123 MB), so a WAL of normal size is reused in place:
+      // a WAL that shrinks and grows again makes its fdatasync write metadata too.
+      ExecScript("PRAGMA journal_size_limit=268435456");
     }
     ExecScript(
         fmt::format("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-{}; "

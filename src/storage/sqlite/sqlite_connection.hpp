@@ -49,6 +49,8 @@ struct SqliteConnectionOptions {
   std::chrono::milliseconds busy_timeout{5000};
   // Page cache per connection, in KiB.
   int cache_kib = 16 * 1024;
+  // A registered SQLite VFS by name (PacedSyncVfs()); null: the default.
+  const char* vfs = nullptr;
 };
 
 // One database connection. Move-only; statements are finalized and the handle closed on destruction.

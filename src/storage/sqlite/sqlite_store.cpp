@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "storage/sqlite/paced_sync_vfs.hpp"
 #include "storage/sqlite/migrate.hpp"
 #include "storage/sqlite/sqlite_tx.hpp"
 
@@ -31,6 +32,9 @@ SqliteStoreOptions Validated(SqliteStoreOptions options) {
   if (options.max_group < 1) throw std::invalid_argument("SqliteStore: max_group must be at least 1");
   if (options.sync_threads < 1) throw std::invalid_argument("SqliteStore: sync_threads must be at least 1");
   if (options.checkpoint_pages < 1) throw std::invalid_argument("SqliteStore: checkpoint_pages must be at least 1");
+  if (options.wal_restart_pages < options.checkpoint_pages) {
+    throw std::invalid_argument("SqliteStore: wal_restart_pages must be at least checkpoint_pages");
+  }
   return options;
 }
 
@@ -38,7 +42,8 @@ SqliteConnectionOptions ConnectionOptions(bool read_only, const SqliteStoreOptio
   return {.read_only = read_only,
           .use_wal = true,
           .busy_timeout = options.busy_timeout,
-          .cache_kib = read_only ? 8 * 1024 : 16 * 1024};
+          .cache_kib = read_only ? 8 * 1024 : 16 * 1024,
+          .vfs = !read_only && options.paced_checkpoint_sync ? PacedSyncVfs() : nullptr};
 }
 
 void Finish(const Store::Done& done, std::exception_ptr error) {
@@ -262,9 +267,9 @@ void SqliteStore::WriterLoop() {
     std::span<WriteRequest> rest(batch);
     while (!rest.empty()) rest = rest.subspan(CommitGroup(rest));
     batch.clear();
-    if (writer_checkpoint_due_) {
-      // Between groups nothing is appended, so this one can finish; SQLITE_BUSY while the checkpoint
-      // thread runs one (tried again after the next group).
+    if (wal_pages_ >= options_.wal_restart_pages && !ckpt_running_.load(std::memory_order_acquire)) {
+      // Between groups nothing is appended, so this one can finish and the next group starts the WAL
+      // over; SQLITE_BUSY if the checkpoint thread started one meanwhile (tried after the next group).
       const int rc = sqlite3_wal_checkpoint_v2(write_db_.get(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
       if (rc == SQLITE_OK) checkpoints_.fetch_add(1, std::memory_order_relaxed);
       if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
@@ -397,9 +402,10 @@ void SqliteStore::SyncLoop() {
 int SqliteStore::OnWalCommit(void* self, sqlite3*, const char*, int pages) {
   auto* store = static_cast<SqliteStore*>(self);
   const int step = store->options_.checkpoint_pages;
-  store->writer_checkpoint_due_ = pages >= 4 * step;
+  store->wal_pages_ = pages;
   if (pages < step) store->next_checkpoint_at_ = step;  // the WAL started over
-  if (pages >= store->next_checkpoint_at_) {
+  // Past the restart size the writer checkpoints; the checkpoint thread stands aside so it finds it idle.
+  if (pages >= store->next_checkpoint_at_ && pages < store->options_.wal_restart_pages) {
     // Once per `step` pages of growth, not after every commit while the WAL is large.
     store->next_checkpoint_at_ = pages + step;
     {
@@ -418,6 +424,7 @@ void SqliteStore::CheckpointLoop() {
       ckpt_cv_.wait(lock, [this] { return ckpt_closing_ || ckpt_wanted_; });
       if (ckpt_closing_) return;
       ckpt_wanted_ = false;
+      ckpt_running_.store(true, std::memory_order_release);
     }
     // PASSIVE: never blocks the writer or the readers. The checkpoint syncs the WAL before it copies
     // frames into the database file, so no frame reaches the file before it is durable in the WAL.
@@ -426,6 +433,7 @@ void SqliteStore::CheckpointLoop() {
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
       spdlog::warn("store: checkpoint failed: {}", sqlite3_errmsg(ckpt_db_->get()));
     }
+    ckpt_running_.store(false, std::memory_order_release);
     checkpoints_.fetch_add(1, std::memory_order_relaxed);
   }
 }

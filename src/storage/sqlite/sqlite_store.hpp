@@ -41,11 +41,18 @@ struct SqliteStoreOptions {
   // With overlap_sync: threads that sync the WAL. With two, a group committed while one fdatasync is
   // in flight starts its own at once instead of waiting for that one to end. At least 1.
   int sync_threads = 2;
-  // With overlap_sync: WAL size (pages) at which the checkpoint thread runs a PASSIVE checkpoint. A
-  // writer that never pauses keeps such a checkpoint from ever finishing (and the WAL from starting
-  // over), so at 4x this size the writer runs one itself between two groups: it copies only what the
-  // checkpoint thread has not, and the next group starts the WAL over.
-  int checkpoint_pages = 4000;
+  // With overlap_sync: WAL growth (pages) after which the checkpoint thread runs a PASSIVE checkpoint.
+  // Small steps keep what is not yet copied into the database file short.
+  int checkpoint_pages = 2000;
+  // With overlap_sync: WAL size (pages) at which the writer starts the WAL over. A writer that never
+  // pauses keeps the checkpoint thread from ever copying the last frames, so the writer copies them
+  // itself between two groups (everything else waits meanwhile), once the checkpoint thread is idle:
+  // then only the frames since its last run are left. Rare restarts of a WAL that stays allocated
+  // (journal_size_limit is above it) keep those pauses out of the p99. At least checkpoint_pages.
+  int wal_restart_pages = 30000;
+  // The write and checkpoint connections sync the database file after writing its dirty pages back
+  // in slices (paced_sync_vfs.hpp), so a checkpoint does not hold up the WAL syncs behind one burst.
+  bool paced_checkpoint_sync = true;
 };
 
 class SqliteStore final : public Store {
@@ -150,9 +157,10 @@ class SqliteStore final : public Store {
   std::condition_variable ckpt_cv_;
   bool ckpt_wanted_ = false;   // GUARDED_BY(ckpt_mu_)
   bool ckpt_closing_ = false;  // GUARDED_BY(ckpt_mu_)
+  std::atomic<bool> ckpt_running_{false};
   std::optional<SqliteConnection> ckpt_db_;  // used by the checkpoint thread only
-  bool writer_checkpoint_due_ = false;       // the writer thread only (set by OnWalCommit)
   int next_checkpoint_at_ = 0;               // the writer thread only: WAL pages that wake the checkpointer
+  int wal_pages_ = 0;                        // the writer thread only: the WAL's size after the last COMMIT
   std::atomic<std::uint64_t> checkpoints_{0};
   std::atomic<std::uint64_t> wal_syncs_{0};
   std::atomic<std::int64_t> commit_ns_{0};

@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <set>
 #include <thread>
 
+#include "storage/sqlite/paced_sync_vfs.hpp"
 #include "storage/sqlite/test_support.hpp"
 
 namespace bookstamp {
@@ -482,6 +484,29 @@ TEST_F(SqliteStoreTest, CheckpointsRunOffTheWriterAndLoseNothing) {
   EXPECT_EQ(ReadInt("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), 0);
 }
 
+TEST_F(SqliteStoreTest, TheWriterStartsTheWalOverAndCheckpointsSyncInSlices) {
+  const std::uint64_t paced_before = PacedSyncs();
+  Open({.checkpoint_pages = 8, .wal_restart_pages = 32});
+  WriteSql("CREATE TABLE t (k INTEGER PRIMARY KEY, pad BLOB)");
+  const auto wal_before = std::filesystem::file_size(path_ + "-wal");  // the migrations' frames
+  constexpr std::int64_t kWrites = 300;
+  for (std::int64_t k = 0; k < kWrites; ++k) {
+    store_->Write([k](SqlTx& tx) {
+      tx.Exec("INSERT INTO t VALUES (?, randomblob(3000))", {k});
+      return TxOutcome::kCommit;
+    });
+  }
+  // Without restarts the WAL would grow by every page written (~900 frames); started over at 32
+  // pages, it is reused from its start and does not grow.
+  const auto wal_bytes = std::filesystem::file_size(path_ + "-wal");
+  EXPECT_LT(wal_bytes, wal_before + 60u * (4096 + 24)) << wal_before << " -> " << wal_bytes;
+  EXPECT_GT(PacedSyncs(), paced_before);
+  store_.reset();
+  Open();
+  EXPECT_EQ(ReadInt("SELECT count(*) FROM t"), kWrites);
+  EXPECT_EQ(ReadInt("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), 0);
+}
+
 TEST_F(SqliteStoreTest, WithoutOverlapSyncTheCommitSyncsOnTheWriter) {
   Open({.overlap_sync = false});
   WriteSql("CREATE TABLE t (k INTEGER)");
@@ -496,6 +521,7 @@ TEST(SqliteStoreOptions, RejectsZeroConnectionsOrGroupSize) {
   EXPECT_THROW(SqliteStore(dir.File("x.db"), {.max_group = 0}), std::invalid_argument);
   EXPECT_THROW(SqliteStore(dir.File("x.db"), {.sync_threads = 0}), std::invalid_argument);
   EXPECT_THROW(SqliteStore(dir.File("x.db"), {.checkpoint_pages = 0}), std::invalid_argument);
+  EXPECT_THROW(SqliteStore(dir.File("x.db"), {.checkpoint_pages = 100, .wal_restart_pages = 99}), std::invalid_argument);
 }
 
 }  // namespace
