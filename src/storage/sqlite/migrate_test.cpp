@@ -4,6 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <span>
+
 #include "storage/sqlite/sqlite_store.hpp"
 #include "storage/sqlite/test_support.hpp"
 
@@ -39,6 +42,30 @@ TEST(SqliteMigrations, AreNumberedFromOneInIncreasingOrder) {
   EXPECT_EQ(migrations[0].version, 1);
   EXPECT_EQ(migrations[0].name, "core");
   for (std::size_t i = 1; i < migrations.size(); ++i) EXPECT_GT(migrations[i].version, migrations[i - 1].version);
+}
+
+// 0015 rebuilds audit_log without UNIQUE(hash): every row, its order and the append-only triggers stay.
+TEST_F(MigrateTest, AuditLogRebuildKeepsEveryRowAndStaysAppendOnly) {
+  const auto all = SqliteMigrations();
+  const auto before = std::ranges::find_if(all, [](const SqlMigration& m) { return m.version >= 15; });
+  ASSERT_NE(before, all.end());
+  Migrate(db_, std::span(all.begin(), before));
+  for (int seq = 1; seq <= 3; ++seq) {
+    db_.Exec("INSERT INTO audit_log VALUES (?, '2026-11-30T00:00:00Z', 'staff:a', 'x.y', 's', '{}', ?, ?)",
+             std::vector<SqlValue>{std::int64_t{seq}, std::string(64, static_cast<char>('0' + seq - 1)),
+                                   std::string(64, static_cast<char>('0' + seq))});
+  }
+  Migrate(db_);
+  const SqlRows rows = db_.Query("SELECT seq, prev_hash, hash FROM audit_log ORDER BY seq");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[2].Int(0), 3);
+  EXPECT_EQ(rows[2].Text(1), std::string(64, '2'));
+  EXPECT_EQ(rows[2].Text(2), std::string(64, '3'));
+  EXPECT_EQ(db_.Query("SELECT count(*) FROM pragma_index_list('audit_log') WHERE \"unique\"").at(0).Int(0), 0);
+  EXPECT_EQ(db_.Query("SELECT count(*) FROM pragma_index_list('audit_log')").at(0).Int(0), 2);  // action, subject
+  EXPECT_THROW(db_.Exec("UPDATE audit_log SET details = '{\"x\":1}' WHERE seq = 2"), std::exception);
+  EXPECT_THROW(db_.Exec("DELETE FROM audit_log WHERE seq = 3"), std::exception);
+  EXPECT_EQ(db_.Query("SELECT count(*) FROM audit_log").at(0).Int(0), 3);
 }
 
 TEST_F(MigrateTest, AppliesEachMigrationOnceAndRecordsIt) {
