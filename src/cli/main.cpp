@@ -295,7 +295,7 @@ int Serve(const ServeOptions& o, const char* argv0) {
   std::unique_ptr<notify::PushDispatcher> push_dispatcher;
   std::thread push_thread;
   if (config.push_enabled) {
-    push_transport = std::make_unique<notify::CurlPushTransport>(config.push_timeout_seconds);
+    push_transport = std::make_unique<notify::CurlPushTransport>(config.push_timeout_seconds, config.push_allow_local_endpoints);
     push_dispatcher = std::make_unique<notify::PushDispatcher>(*store, clock, *push_transport, vapid_key, config.push);
     spdlog::info("push: sending notices to subscribed browsers (VAPID subject {})", config.push.subject);
     push_thread = std::thread([&] {

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "app/canonical_json.hpp"
 #include "app/context.hpp"
 #include "app/crypto.hpp"
@@ -214,7 +216,7 @@ int PushDispatcher::RunOnce() {
                            {"Authorization", *vapid}},
                           *body};
       response = transport_.Post(request);
-      outcome = ClassifyPushStatus(response.status);
+      outcome = response.refused_address ? PushOutcome::kRejected : ClassifyPushStatus(response.status);
       detail = response.status ? fmt::format("HTTP {}", response.status) : response.error;
     }
     store_.Write([&](SqlTx& tx) {
@@ -245,7 +247,12 @@ int PushDispatcher::RunOnce() {
         case PushOutcome::kRetry:
         case PushOutcome::kRejected: {
           const bool give_up = outcome == PushOutcome::kRejected || c.attempts >= options_.max_attempts;
-          const auto next = now + RetryDelay(c.attempts, options_.retry_base, options_.retry_max).count();
+          auto delay = RetryDelay(c.attempts, options_.retry_base, options_.retry_max);
+          // A service that says when to come back is not asked sooner (at most a day later).
+          if (response.retry_after)
+            delay = std::max(delay, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::min<std::chrono::seconds>(*response.retry_after, std::chrono::hours(24))));
+          const auto next = now + delay.count();
           tx.Exec("UPDATE push_sends SET status = ?, next_attempt_at = ?, last_error = ?, lease_until = NULL, "
                   "claim_token = NULL WHERE id = ?",
                   {std::string(give_up ? "failed" : "pending"), next, detail, c.send_id});

@@ -26,6 +26,11 @@ struct PushRequest {
 struct PushResponse {
   long status = 0;    // the HTTP status; 0 when no answer came (connection, TLS, timeout)
   std::string error;  // the transport's word when status is 0
+  // The service's Retry-After (429, 503): the next attempt waits at least this long.
+  std::optional<std::chrono::seconds> retry_after;
+  // The endpoint's host resolved only to addresses a push may not go to (loopback, private,
+  // link-local…): refused without connecting, and not retried.
+  bool refused_address = false;
 };
 
 // The push service port: CurlPushTransport is the real one; tests use a fake.

@@ -22,6 +22,11 @@ class FakePushService final : public PushTransport {
  public:
   PushResponse Post(const PushRequest& r) override {
     requests.push_back(r);
+    if (auto full = responses.find(r.endpoint); full != responses.end() && !full->second.empty()) {
+      auto out = full->second.front();
+      full->second.erase(full->second.begin());
+      return out;
+    }
     auto it = answers.find(r.endpoint);
     if (it == answers.end() || it->second.empty()) return {201, ""};
     auto status = it->second.front();
@@ -35,6 +40,7 @@ class FakePushService final : public PushTransport {
   }
   std::vector<PushRequest> requests;
   std::map<std::string, std::vector<long>> answers;  // endpoint -> statuses to give, in order
+  std::map<std::string, std::vector<PushResponse>> responses;  // endpoint -> whole answers, before `answers`
 };
 
 class PushDispatcherTest : public ::testing::Test {
@@ -205,6 +211,38 @@ TEST_F(PushDispatcherTest, RetriesAfter503And429WithBackoffThenDelivers) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id "
                   "WHERE d.channel = 'push'"),
             4);
+}
+
+TEST_F(PushDispatcherTest, ARetryAfterLongerThanTheBackoffIsWaitedFor) {
+  Subscribe("C1", "https://push-a.example/s/1");
+  PushResponse busy{429, ""};
+  busy.retry_after = std::chrono::seconds(600);
+  service.responses["https://push-a.example/s/1"] = {busy};
+  Queue("C1");
+  auto d = Dispatcher();
+  EXPECT_EQ(d.RunOnce(), 0);
+  Advance(30s);  // the backoff alone would try again now
+  EXPECT_EQ(d.RunOnce(), 0);
+  EXPECT_EQ(service.requests.size(), 1u) << "not before the service's Retry-After";
+  Advance(570s);
+  EXPECT_EQ(d.RunOnce(), 1);
+  EXPECT_EQ(service.requests.size(), 2u);
+  EXPECT_EQ(SendStatuses(), (std::vector<std::string>{"sent"}));
+}
+
+TEST_F(PushDispatcherTest, AnEndpointOnALocalAddressFailsAtOnceAndIsNotRetried) {
+  Subscribe("C1", "https://push-a.example/s/1");
+  PushResponse refused{0, "the endpoint's host resolves to a local or private address: refused"};
+  refused.refused_address = true;
+  service.responses["https://push-a.example/s/1"] = {refused};
+  Queue("C1");
+  auto d = Dispatcher();
+  d.RunOnce();
+  Advance(2h);
+  d.RunOnce();
+  EXPECT_EQ(service.requests.size(), 1u);
+  EXPECT_EQ(PushDelivery(), "failed");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM delivery_attempts WHERE detail LIKE '%local or private address%'"), 1);
 }
 
 TEST_F(PushDispatcherTest, ARefusalOtherThanGoneFailsAtOnce) {
