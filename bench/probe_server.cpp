@@ -245,7 +245,7 @@ class ProbeStore final : public Store {
       for (const auto& [sql, st] : top) calls += st.calls;
       out += fmt::format("PROBE per write job: {:.0f} µs in SQL ({:.1f} statements), {:.0f} µs outside SQL (C++ in the job)\n",
                          sql_total_us / jobs, static_cast<double>(calls) / jobs, x.mean - sql_total_us / jobs);
-      for (std::size_t i = 0; i < top.size() && i < 12; ++i) {
+      for (std::size_t i = 0; i < top.size() && i < 30; ++i) {
         const auto& [sql, st] = top[i];
         out += fmt::format("PROBE   {:6.1f} µs/job {:5.2f} calls/job {:6.1f} µs/call  {}\n", st.us / jobs,
                            static_cast<double>(st.calls) / jobs, st.us / static_cast<double>(st.calls),

@@ -175,7 +175,7 @@ Result<CheckoutResult> CheckOut(SqlTx& tx, const Env& env, const Actor& actor, c
   if (card) {
     in.card = &*card;
     in.policy = policy.For(card->type);
-    in.card_open_loans = repo::OpenLoansOfCard(tx, card->number);
+    in.card_open_loans = repo::OpenLoansSummaryOfCard(tx, card->number);
   }
   auto item = repo::FindItem(tx, req.item_barcode);
   if (item) {
@@ -245,7 +245,7 @@ Result<OfflineCheckoutResult> CheckOutOffline(SqlTx& tx, const Env& env, const A
   in.today = today;
   in.card = &*card;
   in.policy = policy.For(card->type);
-  in.card_open_loans = repo::OpenLoansOfCard(tx, card->number);
+  in.card_open_loans = repo::OpenLoansSummaryOfCard(tx, card->number);
   in.item = &*item;
   auto trapped = repo::TrappedHoldOfItem(tx, item->id);
   if (trapped && ExpireIfDue(tx, env, *trapped, policy)) trapped = repo::TrappedHoldOfItem(tx, item->id);

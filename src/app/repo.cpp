@@ -144,6 +144,11 @@ std::vector<Loan> OpenLoansOfCard(SqlTx& tx, const CardNumber& n) {
       {n.value()}, LoanOf);
 }
 
+OpenLoans OpenLoansSummaryOfCard(SqlTx& tx, const CardNumber& n) {
+  auto r = tx.QueryOne("SELECT COUNT(*), MIN(due_on) FROM loans WHERE card = ? AND returned_at IS NULL", {n.value()});
+  return {static_cast<int>(r->Int(0)), DateOf(*r, 1)};
+}
+
 std::optional<Hold> FindHold(SqlTx& tx, HoldId id) {
   return One<Hold>(tx, fmt::format("SELECT {} FROM holds WHERE id = ?", kHoldCols), {id.value()}, HoldOf);
 }

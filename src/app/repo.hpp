@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/ports/sql.hpp"
+#include "domain/circulation.hpp"
 #include "domain/model.hpp"
 
 namespace bookstamp::repo {
@@ -16,6 +17,8 @@ std::optional<Item> FindItemById(SqlTx& tx, ItemId id);
 std::optional<Loan> FindOpenLoanOfItem(SqlTx& tx, ItemId id);
 std::optional<Loan> FindLoan(SqlTx& tx, LoanId id);
 std::vector<Loan> OpenLoansOfCard(SqlTx& tx, const CardNumber& n);
+// How many loans of the card are open, and the earliest due date among them (one aggregate read).
+OpenLoans OpenLoansSummaryOfCard(SqlTx& tx, const CardNumber& n);
 std::optional<Hold> FindHold(SqlTx& tx, HoldId id);
 // The hold (in_transit or ready) this copy is trapped for.
 std::optional<Hold> TrappedHoldOfItem(SqlTx& tx, ItemId id);

@@ -39,6 +39,15 @@ HoldStatus EffectiveStatus(const Hold& hold, Date today) {
   return hold.status;
 }
 
+OpenLoans SummarizeOpenLoans(std::span<const Loan> loans) {
+  OpenLoans out;
+  for (const Loan& loan : loans) {
+    ++out.count;
+    if (!out.earliest_due || loan.due_on < *out.earliest_due) out.earliest_due = loan.due_on;
+  }
+  return out;
+}
+
 Result<CheckoutDecision> DecideCheckout(const CheckoutInput& in) {
   assert(in.branch != nullptr && "DecideCheckout REQUIRES the branch where the checkout happens");
   // 1. card exists and is active
@@ -49,11 +58,10 @@ Result<CheckoutDecision> DecideCheckout(const CheckoutInput& in) {
   if (IsSuspended(card.borrow_resumes_on, in.today))
     return Fail(Suspended(ErrorCode::kBorrowSuspended, *card.borrow_resumes_on));
   // 3. no overdue loans
-  const bool has_overdue = std::ranges::any_of(
-      in.card_open_loans, [&](const Loan& loan) { return OverdueDays(loan.due_on, in.today) > 0; });
-  if (has_overdue) return Fail(ErrorCode::kOverdueItems);
+  const auto& open = in.card_open_loans;
+  if (open.earliest_due && OverdueDays(*open.earliest_due, in.today) > 0) return Fail(ErrorCode::kOverdueItems);
   // 4. under the card type's max loans
-  if (std::ssize(in.card_open_loans) >= in.policy.max_loans) return Fail(ErrorCode::kLoanLimitReached);
+  if (open.count >= in.policy.max_loans) return Fail(ErrorCode::kLoanLimitReached);
   // 5. item exists and is loanable
   if (in.item == nullptr) return Fail(ErrorCode::kItemNotFound);
   const Item& item = *in.item;

@@ -2,6 +2,7 @@
 // callers load the state, pass `today`, and save what the decision says.
 #pragma once
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "domain/error.hpp"
@@ -18,10 +19,17 @@ namespace bookstamp {
 // A ready hold whose pickup_by has passed reads as expired even before the sweeper runs.
 [[nodiscard]] HoldStatus EffectiveStatus(const Hold& hold, Date today);
 
+// What checkout needs of a card's loans not yet returned: how many, and the earliest due date.
+struct OpenLoans {
+  int count = 0;
+  std::optional<Date> earliest_due;
+};
+[[nodiscard]] OpenLoans SummarizeOpenLoans(std::span<const Loan> loans);
+
 struct CheckoutInput {
   const Card* card = nullptr;          // nullptr: CARD_NOT_FOUND
   CardPolicy policy;                   // of the card's type
-  std::vector<Loan> card_open_loans;   // the card's loans not yet returned
+  OpenLoans card_open_loans;           // the card's loans not yet returned
   const Item* item = nullptr;          // nullptr: ITEM_NOT_FOUND
   bool item_on_loan = false;           // the item has an open loan
   std::optional<Hold> item_trapped_for;  // the hold (in_transit or ready) this copy is trapped for

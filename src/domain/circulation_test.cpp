@@ -46,6 +46,8 @@ Loan LoanDue(Date due_on, int id = 1) {
   return loan;
 }
 
+OpenLoans Open(std::initializer_list<Loan> loans) { return SummarizeOpenLoans(std::vector<Loan>(loans)); }
+
 Hold HoldFor(const CardNumber& card, HoldStatus status, int id = 1) {
   Hold hold;
   hold.id = HoldId(id);
@@ -87,10 +89,10 @@ using Breaker = std::function<void(CheckoutScenario&)>;
 void NoCard(CheckoutScenario& s) { s.card_exists = false; }
 void CardLost(CheckoutScenario& s) { s.card.status = CardStatus::kLost; }
 void BorrowSuspended(CheckoutScenario& s) { s.card.borrow_resumes_on = kToday + Days(3); }
-void OverdueLoan(CheckoutScenario& s) { s.in.card_open_loans = {LoanDue(kToday - Days(1))}; }
+void OverdueLoan(CheckoutScenario& s) { s.in.card_open_loans = Open({LoanDue(kToday - Days(1))}); }
 void AtLoanLimit(CheckoutScenario& s) {
   s.in.policy.max_loans = 2;
-  s.in.card_open_loans = {LoanDue(kToday + Days(3), 1), LoanDue(kToday + Days(4), 2)};
+  s.in.card_open_loans = Open({LoanDue(kToday + Days(3), 1), LoanDue(kToday + Days(4), 2)});
 }
 void NoItem(CheckoutScenario& s) { s.item_exists = false; }
 void NotLoanable(CheckoutScenario& s) { s.item.loanable = false; }
@@ -165,13 +167,13 @@ TEST(Checkout, ChecksRulesInRulesOrder) {
 
 TEST(Checkout, RefusesCardWithOverdueLoan) {
   CheckoutScenario s;
-  s.in.card_open_loans = {LoanDue(kToday + Days(10), 1), LoanDue(kToday - Days(1), 2)};
+  s.in.card_open_loans = Open({LoanDue(kToday + Days(10), 1), LoanDue(kToday - Days(1), 2)});
   EXPECT_EQ(CodeOf(DecideCheckout(s.Input())), Name(ErrorCode::kOverdueItems));
 }
 
 TEST(Checkout, LoanDueTodayIsNotOverdue) {
   CheckoutScenario s;
-  s.in.card_open_loans = {LoanDue(kToday)};
+  s.in.card_open_loans = Open({LoanDue(kToday)});
   EXPECT_EQ(CodeOf(DecideCheckout(s.Input())), kOk);
 }
 
@@ -218,7 +220,9 @@ TEST(Checkout, LoanLimitIsTheCardPolicysMaxLoans) {
     SCOPED_TRACE(testing::Message() << "max " << row.max_loans << ", open " << row.open_loans);
     CheckoutScenario s;
     s.in.policy.max_loans = row.max_loans;
-    for (int i = 0; i < row.open_loans; ++i) s.in.card_open_loans.push_back(LoanDue(kToday + Days(5), i));
+    std::vector<Loan> loans;
+    for (int i = 0; i < row.open_loans; ++i) loans.push_back(LoanDue(kToday + Days(5), i));
+    s.in.card_open_loans = SummarizeOpenLoans(loans);
     EXPECT_EQ(CodeOf(DecideCheckout(s.Input())), row.want);
   }
 }
