@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 #include <sodium.h>
 
+#include <memory>
 #include <semaphore>
 #include <stdexcept>
 
@@ -23,10 +24,15 @@ std::string RandomBytes(std::size_t n) {
 std::string RandomToken(std::size_t bytes) { return Base64Url(RandomBytes(bytes)); }
 
 std::string Sha256(std::string_view data) {
+  // Fetched once (OpenSSL 3 looks an implicit EVP_sha256() up again on every use), and one context
+  // per thread: the audit chain hashes twice per checkout on the writer.
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   std::string out(32, '\0');
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len, EVP_sha256(),
-                 nullptr) != 1)
+  if (md == nullptr || !ctx || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len) != 1)
     throw std::runtime_error("SHA-256 failed");
   return out;
 }
