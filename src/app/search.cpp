@@ -56,32 +56,6 @@ Result<CoverText> CoverTextOf(SqlTx& tx, BibId id) {
                    row->Text(3).empty() ? row->Text(1) : row->Text(3)};
 }
 
-std::map<BibId, Holdings> LoadHoldings(SqlTx& tx, const Env& env, const std::vector<BibId>& ids) {
-  std::map<BibId, Holdings> out;
-  auto today = repo::DateValue(env.Today());
-  InChunks(ids, [&](std::vector<SqlValue> chunk) {
-    // Available means what GetBib calls "available": loanable, no open loan, not trapped for a hold
-    // (in transit, or on the hold shelf until its pickup day has passed).
-    auto sql = fmt::format(
-        "SELECT i.bib_id, i.branch, COUNT(*), "
-        " SUM(CASE WHEN i.loanable = 1 "
-        "  AND NOT EXISTS (SELECT 1 FROM loans l WHERE l.item_id = i.id AND l.returned_at IS NULL) "
-        "  AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.item_id = i.id AND (h.status = 'in_transit' "
-        "       OR (h.status = 'ready' AND h.pickup_by >= ?))) THEN 1 ELSE 0 END) "
-        "FROM items i WHERE i.bib_id IN ({}) GROUP BY i.bib_id, i.branch ORDER BY i.bib_id, i.branch",
-        Placeholders(chunk.size()));
-    chunk.insert(chunk.begin(), today);
-    for (const auto& r : tx.Query(sql, chunk)) {
-      auto& h = out[BibId(r.Int(0))];
-      BranchHoldings b{r.Text(1), static_cast<int>(r.Int(2)), static_cast<int>(r.Int(3))};
-      h.total += b.total;
-      h.available += b.available;
-      h.by_branch.push_back(std::move(b));
-    }
-  });
-  return out;
-}
-
 Result<SearchPage> SearchCatalog(SqlTx& tx, const Env& env, CatalogIndex& index, const SearchRequest& request) {
   if (request.page < 1 || request.page > kMaxPage) return Fail(DomainError::Invalid("page", "1–10000"));
   if (request.per_page < 1 || request.per_page > kMaxPerPage) return Fail(DomainError::Invalid("per_page", "1–100"));
@@ -115,35 +89,54 @@ Result<SearchPage> SearchCatalog(SqlTx& tx, const Env& env, CatalogIndex& index,
   page.facets_exact = found.facets_exact;
   if (found.ids.empty()) return page;
 
+  // The records and their live holdings per branch in one statement (a page is at most 100 ids).
+  // Available means what GetBib calls "available": loanable, no open loan, not trapped for a hold
+  // (in transit, or on the hold shelf until its pickup day has passed).
   std::map<BibId, SearchHit> loaded;
   InChunks(found.ids, [&](std::vector<SqlValue> chunk) {
     auto sql = fmt::format(
-        "SELECT id, title, author, publisher, year, isbn, class_no, language, cover_url, title_vernacular, "
-        "author_vernacular, publisher_vernacular FROM bibs WHERE id IN ({})",
+        "SELECT b.id, b.title, b.author, b.publisher, b.year, b.isbn, b.class_no, b.language, b.cover_url, "
+        " b.title_vernacular, b.author_vernacular, b.publisher_vernacular, i.branch, COUNT(i.id), "
+        " SUM(CASE WHEN i.loanable = 1 "
+        "  AND NOT EXISTS (SELECT 1 FROM loans l WHERE l.item_id = i.id AND l.returned_at IS NULL) "
+        "  AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.item_id = i.id AND (h.status = 'in_transit' "
+        "       OR (h.status = 'ready' AND h.pickup_by >= ?))) THEN 1 ELSE 0 END) "
+        "FROM bibs b LEFT JOIN items i ON i.bib_id = b.id WHERE b.id IN ({}) "
+        "GROUP BY b.id, i.branch ORDER BY b.id, i.branch",
         Placeholders(chunk.size()));
+    chunk.insert(chunk.begin(), repo::DateValue(env.Today()));
     for (const auto& r : tx.Query(sql, chunk)) {
-      SearchHit h;
-      h.id = BibId(r.Int(0));
-      h.title = r.Text(1);
-      h.author = r.Text(2);
-      h.publisher = r.Text(3);
-      if (auto y = r.OptInt(4)) h.year = static_cast<int>(*y);
-      h.isbn = r.Text(5);
-      h.class_no = r.Text(6);
-      h.language = r.Text(7);
-      auto cover = r.OptText(8);
-      h.cover_url = cover && !cover->empty() ? *cover : PlaceholderCoverPath(h.id);
-      h.title_vernacular = r.Text(9);
-      h.author_vernacular = r.Text(10);
-      h.publisher_vernacular = r.Text(11);
-      loaded.emplace(h.id, std::move(h));
+      BibId id(r.Int(0));
+      auto it = loaded.find(id);
+      if (it == loaded.end()) {
+        SearchHit h;
+        h.id = id;
+        h.title = r.Text(1);
+        h.author = r.Text(2);
+        h.publisher = r.Text(3);
+        if (auto y = r.OptInt(4)) h.year = static_cast<int>(*y);
+        h.isbn = r.Text(5);
+        h.class_no = r.Text(6);
+        h.language = r.Text(7);
+        auto cover = r.OptText(8);
+        h.cover_url = cover && !cover->empty() ? *cover : PlaceholderCoverPath(h.id);
+        h.title_vernacular = r.Text(9);
+        h.author_vernacular = r.Text(10);
+        h.publisher_vernacular = r.Text(11);
+        it = loaded.emplace(id, std::move(h)).first;
+      }
+      auto branch = r.OptText(12);
+      if (!branch) continue;  // no copies
+      BranchHoldings bh{*branch, static_cast<int>(r.Int(13)), static_cast<int>(r.Int(14))};
+      auto& holdings = it->second.holdings;
+      holdings.total += bh.total;
+      holdings.available += bh.available;
+      holdings.by_branch.push_back(std::move(bh));
     }
   });
-  auto holdings = LoadHoldings(tx, env, found.ids);
   for (auto id : found.ids) {
     auto it = loaded.find(id);
     if (it == loaded.end()) continue;
-    if (auto h = holdings.find(id); h != holdings.end()) it->second.holdings = std::move(h->second);
     page.hits.push_back(std::move(it->second));
   }
   return page;
@@ -190,6 +183,10 @@ std::vector<IndexedBib> LoadIndexedBibs(SqlTx& tx, const std::vector<BibId>& ids
 CatchUpResult CatchUpCatalogIndex(Store& store, CatalogIndex& index, std::size_t batch, std::size_t max_batches) {
   CatchUpResult result;
   if (batch == 0) batch = 1;
+  if (index.NeedsRebuild()) {
+    RebuildCatalogIndex(store, index);
+    result.rebuilt = true;
+  }
   for (std::size_t round = 0;; ++round) {
     auto from = index.AppliedSeq();
     result.seq = from;

@@ -68,9 +68,6 @@ struct SearchPage {
 [[nodiscard]] Result<SearchPage> SearchCatalog(SqlTx& tx, const Env& env, CatalogIndex& index,
                                                const SearchRequest& request);
 
-// Copies per branch, total and available now, for each of `ids` (absent: no copies).
-std::map<BibId, Holdings> LoadHoldings(SqlTx& tx, const Env& env, const std::vector<BibId>& ids);
-
 // "/api/v1/bibs/42/cover": the generated cover of a record that has none of its own.
 std::string PlaceholderCoverPath(BibId id);
 
@@ -91,11 +88,12 @@ struct CatchUpResult {
   std::int64_t removed = 0;  // records removed
   std::int64_t seq = 0;      // the index's position now
   bool more = false;         // stopped at max_batches with journal rows left
+  bool rebuilt = false;      // the index was in an older format and was rebuilt first
 };
 
 // Applies journal rows past the index's position, `batch` records per index commit, until none
-// are left (or `max_batches` commits were made). Throws StoreUnavailable when the index is locked
-// by another process.
+// are left (or `max_batches` commits were made). An index in an older format is rebuilt first
+// (RebuildCatalogIndex). Throws StoreUnavailable when the index is locked by another process.
 CatchUpResult CatchUpCatalogIndex(Store& store, CatalogIndex& index, std::size_t batch = 1000,
                                   std::size_t max_batches = SIZE_MAX);
 

@@ -2,10 +2,12 @@
 #include "cli/import.hpp"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -91,15 +93,33 @@ void PrintProblems(const std::string& title, const std::vector<ImportProblem>& p
                              report.empty() ? " (--report FILE lists them all)" : "");
 }
 
+// Records per index commit when the CLI indexes in bulk (after an import, in a reindex). Xapian
+// holds a batch's postings in memory until it writes them, so this bounds the memory: the whole
+// command peaks at about 240 MiB for a 1M-record import (docs/BENCHMARKS.md "Catalog search").
+constexpr std::size_t kBulkBatch = 20000;
+
+// Xapian also writes its postings out every XAPIAN_FLUSH_THRESHOLD documents (10,000 unless set);
+// once per batch is enough. A value set by the user wins. Called before any thread starts reading it.
+void UseBulkFlushThreshold() { setenv("XAPIAN_FLUSH_THRESHOLD", std::to_string(kBulkBatch).c_str(), 0); }
+
+std::string PeakMemory() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return fmt::format("{} MiB", usage.ru_maxrss / 1024);  // Linux: KiB
+}
+
 // Applies the journal to the index unless a running server holds it (then the server does).
 void CatchUpIndex(Store& store, const std::filesystem::path& search_dir) {
   auto started = SteadyClock::now();
   try {
     search::XapianCatalogIndex index(search_dir);
-    auto r = CatchUpCatalogIndex(store, index, 5000);
+    auto r = CatchUpCatalogIndex(store, index, kBulkBatch);
     index.ReleaseWriter();
+    if (r.rebuilt) std::cout << "Search index was in an older format: rebuilt from the database.\n";
     std::cout << fmt::format("Search index: {} records indexed, {} removed in {:.1f} s\n", Thousands(r.indexed),
                              Thousands(r.removed), Seconds(started));
+    std::cout << fmt::format("  {} records per index commit, peak memory of the command {}\n",
+                             Thousands(static_cast<std::int64_t>(kBulkBatch)), PeakMemory());
   } catch (const StoreUnavailable& e) {
     std::cout << fmt::format(
         "Search index not updated here ({}); a running server applies the changes within a second.\n", e.what());
@@ -116,6 +136,7 @@ std::pair<std::string, std::string> ParseBranchMapping(const std::string& text) 
 }
 
 int RunImportMarc(Store& store, const Env& env, const std::filesystem::path& search_dir, const ImportMarcOptions& o) {
+  if (o.index) UseBulkFlushThreshold();
   CatalogImportOptions options;
   options.branch_map = o.branch_map;
   options.default_branch = o.default_branch;
@@ -223,6 +244,7 @@ int RunImportPatrons(Store& store, const Env& env, const ImportPatronsOptions& o
 }
 
 int RunReindex(Store& store, const std::filesystem::path& search_dir) {
+  UseBulkFlushThreshold();
   auto started = SteadyClock::now();
   search::XapianCatalogIndex index(search_dir);
   ProgressBar bar;
@@ -231,10 +253,11 @@ int RunReindex(Store& store, const std::filesystem::path& search_dir) {
              fmt::format("{} of {} records", Thousands(done), Thousands(total)));
   });
   bar.Done();
-  std::cout << fmt::format("Search index rebuilt: {} records in {:.1f} s\n", Thousands(n), Seconds(started));
+  std::cout << fmt::format("Search index rebuilt: {} records in {:.1f} s, peak memory {}\n", Thousands(n),
+                           Seconds(started), PeakMemory());
   // Changes made while it was built (a server may be running and will apply them too).
   try {
-    auto r = CatchUpCatalogIndex(store, index, 5000);
+    auto r = CatchUpCatalogIndex(store, index, kBulkBatch);
     index.ReleaseWriter();
     if (r.indexed + r.removed > 0)
       std::cout << fmt::format("  then {} changes made meanwhile\n", Thousands(r.indexed + r.removed));

@@ -1,5 +1,8 @@
 // The search use case end to end: SQLite catalog, the journal triggers, the indexer, Xapian.
 #include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <fstream>
 
 #include "app/app_test_support.hpp"
 #include "app/catalog_import.hpp"
@@ -161,6 +164,29 @@ TEST_F(CatalogSearch, ReindexGivesTheSameAnswers) {
   // Changes after the rebuild still arrive.
   Add("Probability again", "", "519.5", 2001, {});
   EXPECT_EQ(Titles({.class_no = "519.5"}), std::vector<std::string>{"Probability again"});
+}
+
+TEST_F(CatalogSearch, CatchUpRebuildsAnIndexOfAnOlderFormat) {
+  Add("Probability", "0306406152", "519.2", 1999, {{"P1", "B"}});
+  // What an older build left: the records indexed in format 1 (no "format" metadata, position 0).
+  std::filesystem::path old_dir = dir.File("old-search");
+  std::filesystem::create_directories(old_dir);
+  {
+    Xapian::WritableDatabase db((old_dir / "gen-000001").string(), Xapian::DB_CREATE_OR_OPEN);
+    Xapian::Document doc;
+    doc.add_term("probability");
+    db.replace_document(1, doc);
+    db.commit();
+  }
+  std::ofstream(old_dir / "CURRENT") << "gen-000001\n";
+  search::XapianCatalogIndex old_index(old_dir);
+  ASSERT_TRUE(old_index.NeedsRebuild());
+  auto r = CatchUpCatalogIndex(lib.store(), old_index);
+  EXPECT_TRUE(r.rebuilt);
+  EXPECT_FALSE(old_index.NeedsRebuild());
+  EXPECT_TRUE(std::filesystem::exists(old_dir / "gen-000002"));
+  EXPECT_EQ(old_index.Search({.q = "probability"}).total, 1);
+  EXPECT_EQ(old_index.Search({.class_no = "519", .branch = "B"}).total, 1);
 }
 
 TEST_F(CatalogSearch, SortsByYear) {

@@ -8,9 +8,15 @@
 #include <cstring>
 #include <filesystem>
 #include <opencc/Config.hpp>
+#include <opencc/Conversion.hpp>
+#include <opencc/ConversionChain.hpp>
 #include <opencc/Converter.hpp>
+#include <opencc/Dict.hpp>
+#include <opencc/DictGroup.hpp>
 #include <opencc/Exception.hpp>
+#include <opencc/Lexicon.hpp>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace bookstamp::search {
 namespace {
@@ -69,6 +75,22 @@ bool IsAscii(std::string_view s) {
   return true;
 }
 
+// Text that NFC, the Latin-ASCII transform and the ayn/alif removal all leave as it is: ASCII, CJK
+// punctuation, unified ideographs and full-width forms (none has a canonical decomposition).
+bool IcuLeavesAlone(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    auto cp = NextCodePoint(s, i);
+    if (!((cp >= 0x3000 && cp <= 0x303F) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+          (cp >= 0xFF00 && cp <= 0xFFEF)))
+      return false;
+  }
+  return true;
+}
+
 bool IsCjk(std::uint32_t cp) {
   return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
          (cp >= 0x20000 && cp <= 0x3FFFF);
@@ -117,6 +139,28 @@ std::vector<std::pair<std::string, bool>> SplitCjkRuns(std::string_view text) {
 
 struct TextFolder::Impl {
   opencc::ConverterPtr converter;
+  // Every character the conversion changes, and what it becomes. The tables map single characters
+  // to single characters and the segmentation is by character, so folding character by character
+  // through this table gives what the converter gives, without its per-call work.
+  std::unordered_map<std::uint32_t, std::string> changed;
+
+  std::string Convert(const std::string& text) const {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+      auto start = i;
+      if (static_cast<unsigned char>(text[i]) < 0x80) {
+        out.push_back(text[i++]);
+        continue;
+      }
+      auto it = changed.find(NextCodePoint(text, i));
+      if (it != changed.end())
+        out += it->second;
+      else
+        out.append(text, start, i - start);
+    }
+    return out;
+  }
 };
 
 TextFolder::TextFolder(const std::string& opencc_dir) : impl_(std::make_unique<Impl>()) {
@@ -139,6 +183,24 @@ TextFolder::TextFolder(const std::string& opencc_dir) : impl_(std::make_unique<I
     // A copy: OpenCC parses the JSON in place, overwriting the string it is given.
     std::string config = kConfig;
     impl_->converter = opencc::Config().NewFromString(config, dir);
+    std::vector<opencc::DictPtr> dicts;
+    for (const auto& conversion : impl_->converter->GetConversionChain()->GetConversions()) {
+      auto dict = conversion->GetDict();
+      if (auto group = std::dynamic_pointer_cast<opencc::DictGroup>(dict))
+        for (const auto& d : group->GetDicts()) dicts.push_back(d);
+      else
+        dicts.push_back(dict);
+    }
+    for (const auto& dict : dicts) {
+      auto lexicon = dict->GetLexicon();
+      for (const auto& entry : *lexicon) {
+        auto key = entry->Key();
+        std::size_t i = 0;
+        auto cp = NextCodePoint(key, i);
+        if (i != key.size()) throw std::runtime_error("OpenCC table entry of more than one character: " + key);
+        if (auto folded = impl_->converter->Convert(key); folded != key) impl_->changed.emplace(cp, folded);
+      }
+    }
   } catch (const opencc::Exception& e) {
     throw std::runtime_error(std::string("OpenCC: ") + e.what());
   }
@@ -148,6 +210,13 @@ TextFolder::TextFolder(const std::string& opencc_dir) : impl_(std::make_unique<I
 TextFolder::~TextFolder() = default;
 
 std::string TextFolder::Fold(std::string_view text) const {
+  if (IsAscii(text)) return SplitElisions(std::string(text));
+  std::string out = SplitElisions(IcuLeavesAlone(text) ? std::string(text) : ThreadChain().Run(std::string(text)));
+  if (HasCjk(out)) out = impl_->Convert(out);
+  return out;
+}
+
+std::string TextFolder::FoldThroughOpenCC(std::string_view text) const {
   if (IsAscii(text)) return SplitElisions(std::string(text));
   std::string out = SplitElisions(ThreadChain().Run(std::string(text)));
   if (HasCjk(out)) out = impl_->converter->Convert(out);

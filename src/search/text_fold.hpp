@@ -26,6 +26,8 @@ class TextFolder {
 
   // Thread-safe. ASCII text is returned as it is (Xapian lower-cases it anyway).
   std::string Fold(std::string_view text) const;
+  // The same folding the slow way (ICU always, OpenCC's converter): what tests compare Fold with.
+  std::string FoldThroughOpenCC(std::string_view text) const;
 
  private:
   struct Impl;

@@ -16,6 +16,38 @@ TEST(TextFolder, FoldsTraditionalAndSimplifiedToOneForm) {
   EXPECT_EQ(Folder().Fold("臺灣"), Folder().Fold("台湾"));
 }
 
+TEST(TextFolder, FoldsEveryCharacterAsOpenCCDoes) {
+  // Unified ideographs, CJK punctuation, compatibility ideographs, kana, full-width forms, and
+  // mixed text: the table and the fast path must give what ICU and the converter give.
+  auto utf8 = [](std::uint32_t cp) {
+    std::string s;
+    if (cp < 0x800) {
+      s += static_cast<char>(0xC0 | (cp >> 6));
+    } else if (cp < 0x10000) {
+      s += static_cast<char>(0xE0 | (cp >> 12));
+      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    } else {
+      s += static_cast<char>(0xF0 | (cp >> 18));
+      s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    }
+    s += static_cast<char>(0x80 | (cp & 0x3F));
+    return s;
+  };
+  std::string all;
+  for (std::uint32_t cp : {0x3000u, 0x3400u, 0x4E00u, 0xF900u, 0x3040u, 0xFF00u, 0x20000u}) {
+    std::uint32_t end = cp == 0x4E00u ? 0x9FFFu : cp + 0x3FFu;
+    for (std::uint32_t c = cp; c <= end; ++c) {
+      auto ch = utf8(c);
+      ASSERT_EQ(Folder().Fold(ch), Folder().FoldThroughOpenCC(ch)) << ch;
+      all += ch;
+    }
+  }
+  EXPECT_EQ(Folder().Fold(all), Folder().FoldThroughOpenCC(all));
+  for (const char* text : {"臺灣歷史 Taiwan's history", "Café 咖啡館", "ﾃｽﾄ 裡", "Saʻūd 國家"})
+    EXPECT_EQ(Folder().Fold(text), Folder().FoldThroughOpenCC(text)) << text;
+}
+
 TEST(TextFolder, FoldsTaiwanVariants) {
   EXPECT_EQ(Folder().Fold("裡"), Folder().Fold("裏"));
   EXPECT_EQ(Folder().Fold("裡"), Folder().Fold("里"));

@@ -1,5 +1,6 @@
 // The catalog index on Xapian (ARCHITECTURE.md "Search index"; docs/catalog.md "Index").
-// On disk: DIR/CURRENT names the live generation, DIR/gen-NNNNNN/ is a Xapian database. A rebuild
+// On disk: DIR/CURRENT names the live generation, DIR/gen-NNNNNN/ is a Xapian database that
+// records its term scheme's version in the metadata key "format". A rebuild
 // writes the next generation beside the live one and switches CURRENT (an atomic rename); searches
 // and the writer follow the switch, in this process or another (a `bookstamp reindex` while a
 // server runs). Thread-safe: searches run concurrently, each on a database handle of its own from
@@ -28,9 +29,11 @@ namespace bookstamp::search {
 struct XapianIndexOptions {
   std::string opencc_dir = "/usr/share/opencc";
   // Matches examined for facet counts (and an exact total); beyond that both are estimates.
-  // Reading a match's facet values costs microseconds, so this bounds a common word's query
-  // (docs/BENCHMARKS.md "Catalog search": at 1M records 5,000 serves 1.6x the queries of 20,000).
-  std::size_t facet_sample = 5000;
+  // Each examined match costs about half a microsecond plus the read of its facet value, and
+  // Xapian ranks without pruning until this many were seen, so this bounds a common word's query
+  // (docs/BENCHMARKS.md "Catalog search": at 1M records, 2,000 takes a quarter less server CPU
+  // per query than 5,000, and 5,000 served 1.6x the queries of 20,000).
+  std::size_t facet_sample = 2000;
 };
 
 class XapianCatalogIndex final : public CatalogIndex {
@@ -46,6 +49,9 @@ class XapianCatalogIndex final : public CatalogIndex {
              const std::vector<BibId>& removals) override;
   std::unique_ptr<CatalogIndexBuilder> Rebuild() override;
   std::int64_t DocCount() override;
+  // True when the live generation was written in an older term scheme (its "format" metadata):
+  // it is not searched (StoreUnavailable) or written until a rebuild replaces it.
+  bool NeedsRebuild() override;
 
   // Lets go of the write lock (the CLI, after catching up, so a server can take it).
   void ReleaseWriter();

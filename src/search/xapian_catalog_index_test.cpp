@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <cctype>
+#include <fstream>
+
 #include "app/ports/sql.hpp"
 #include "storage/sqlite/test_support.hpp"
 
@@ -59,6 +62,24 @@ TEST_F(XapianIndex, FindsOneAndTwoCharacterChineseQueries) {
   EXPECT_EQ(Ids({.q = "演義"}), std::vector<std::int64_t>{2});
   EXPECT_EQ(Ids({.q = "遊"}), std::vector<std::int64_t>{3});
   EXPECT_TRUE(Ids({.q = "夢紅"}).empty());  // the characters, but not together
+}
+
+TEST_F(XapianIndex, ReadsChineseWithFieldsSignsAndOtherWords) {
+  auto a = Bib(1, "紅樓夢 Dream of the red chamber");
+  a.author = "曹雪芹";
+  auto b = Bib(2, "西遊記");
+  b.subjects = {"紅樓"};
+  Put({a, b, Bib(3, "紅色的樓")});
+  EXPECT_EQ(Ids({.q = "紅樓 dream"}), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Ids({.q = "dream紅樓夢"}), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Ids({.q = "title:紅樓"}), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Ids({.q = "author:雪芹"}), std::vector<std::int64_t>{1});
+  EXPECT_TRUE(Ids({.q = "author:紅樓"}).empty());
+  EXPECT_EQ(Ids({.q = "紅樓 -夢"}), std::vector<std::int64_t>{2});
+  EXPECT_EQ(Ids({.q = "「紅樓」，夢"}), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Ids({.q = "紅樓夢 OR 西遊"}).size(), 2u);  // boolean syntax: the query parser reads it all
+  EXPECT_EQ(Ids({.title = "遊記"}), std::vector<std::int64_t>{2});
+  EXPECT_EQ(Ids({.q = "紅樓", .sort = CatalogSort::kYearNewest}).size(), 2u);
 }
 
 TEST_F(XapianIndex, TraditionalAndSimplifiedFindEachOther) {
@@ -142,6 +163,27 @@ TEST_F(XapianIndex, CountsFacetsAndFilters) {
   EXPECT_EQ(Ids({.q = "cats", .year_from = 2000, .year_to = 2005}).size(), 2u);
 }
 
+TEST_F(XapianIndex, KeepsFacetCodesAcrossCommitsAndRebuilds) {
+  Put({Bib(1, "Cats", {"A"}, 2001, "eng")});
+  Put({Bib(2, "Cats", {"B", "A"}, 1999, "chi"), Bib(3, "Cats", {"C"}, std::nullopt, "")});
+  auto facets = [&] {
+    std::map<std::string, std::map<std::string, std::int64_t>> out;
+    for (const auto& [name, values] : index.Search({.q = "cats"}).facets)
+      for (const auto& v : values) out[name][v.value] = v.count;
+    return out;
+  };
+  auto before = facets();
+  EXPECT_EQ(before["branch"], (std::map<std::string, std::int64_t>{{"A", 2}, {"B", 1}, {"C", 1}}));
+  EXPECT_EQ(before["language"], (std::map<std::string, std::int64_t>{{"chi", 1}, {"eng", 1}}));
+  EXPECT_EQ(before["year"], (std::map<std::string, std::int64_t>{{"1999", 1}, {"2001", 1}}));
+  auto builder = index.Rebuild();
+  builder->Add(Bib(3, "Cats", {"C"}, std::nullopt, ""));
+  builder->Add(Bib(2, "Cats", {"B", "A"}, 1999, "chi"));
+  builder->Add(Bib(1, "Cats", {"A"}, 2001, "eng"));
+  builder->Finish(9);
+  EXPECT_EQ(facets(), before);
+}
+
 TEST_F(XapianIndex, SortsByYearWithUndatedLast) {
   Put({Bib(1, "Cats", {}, 2001), Bib(2, "Cats", {}, std::nullopt), Bib(3, "Cats", {}, 1999), Bib(4, "Cats", {}, 2010)});
   EXPECT_EQ(Ids({.q = "cats", .sort = CatalogSort::kYearNewest}), (std::vector<std::int64_t>{4, 1, 3, 2}));
@@ -203,6 +245,72 @@ TEST_F(XapianIndex, SaysWhenAnotherProcessHoldsTheWriteLock) {
   EXPECT_THROW(other.AppliedSeq(), StoreUnavailable);
   index.ReleaseWriter();
   EXPECT_EQ(other.AppliedSeq(), 0);
+}
+
+TEST_F(XapianIndex, FindsQuotedPhrases) {
+  auto a = Bib(1, "The dream of the red chamber");
+  auto b = Bib(2, "Red dream, a chamber piece");
+  auto c = Bib(3, "紅樓夢");
+  c.subjects = {"Chinese fiction"};
+  auto d = Bib(4, "夢樓紅");
+  Put({a, b, c, d});
+  EXPECT_EQ(Ids({.q = "\"red chamber\""}), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Ids({.q = "\"chinese fiction\""}), std::vector<std::int64_t>{3});
+  EXPECT_EQ(Ids({.q = "\"紅樓\""}), std::vector<std::int64_t>{3});
+  EXPECT_EQ(Ids({.q = "\"紅樓夢\""}), std::vector<std::int64_t>{3});
+}
+
+TEST_F(XapianIndex, IndexesEachFieldOnceUnderItsPrefix) {
+  auto b = Bib(1, "Whales of the north 鯨魚");
+  b.author = "Emily Hughes";
+  b.subjects = {"Marine biology"};
+  b.class_no = "599.5";
+  Put({b});
+  auto doc = index.MakeDocument(b);
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
+    EXPECT_TRUE(std::isupper(static_cast<unsigned char>((*t)[0]))) << "unprefixed term " << *t;
+  // Free text still finds every field, and words from two fields together.
+  EXPECT_EQ(Ids({.q = "hughes"}), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Ids({.q = "whale biology"}), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Ids({.q = "鯨"}), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Ids({.q = "599.5"}), std::vector<std::int64_t>{1});
+  EXPECT_EQ(Ids({.author = "whales"}), std::vector<std::int64_t>{});
+}
+
+// A generation written by the format-1 code: every field also unprefixed, no "format" metadata.
+void WriteOlderFormatIndex(const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  {
+    Xapian::WritableDatabase db((dir / "gen-000001").string(), Xapian::DB_CREATE_OR_OPEN);
+    Xapian::Document doc;
+    doc.add_term("old");
+    doc.add_term("Sold");
+    doc.add_value(1, "eng");
+    db.replace_document(1, doc);
+    db.set_metadata("journal_seq", "3");
+    db.commit();
+  }
+  std::ofstream(dir / "CURRENT") << "gen-000001\n";
+}
+
+TEST(XapianIndexFormat, AnOlderFormatIsNotSearchedOrWrittenUntilRebuilt) {
+  TempDir dir;
+  WriteOlderFormatIndex(std::filesystem::path(dir.File("search")));
+  XapianCatalogIndex index(dir.File("search"));
+  EXPECT_TRUE(index.NeedsRebuild());
+  EXPECT_THROW(index.Search({.q = "old"}), StoreUnavailable);
+  EXPECT_THROW(index.Apply(3, 4, {Bib(2, "New")}, {}), StoreUnavailable);
+  auto builder = index.Rebuild();
+  builder->Add(Bib(1, "Old"));
+  builder->Finish(3);
+  EXPECT_FALSE(index.NeedsRebuild());
+  EXPECT_EQ(index.Search({.q = "old"}).ids, std::vector<BibId>{BibId(1)});
+  EXPECT_TRUE(index.Apply(3, 4, {Bib(2, "New")}, {}));
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(dir.File("search")) / "gen-000003"));
+  EXPECT_EQ(index.DocCount(), 2);
+  // A fresh index is in the current format.
+  XapianCatalogIndex fresh(dir.File("fresh"));
+  EXPECT_FALSE(fresh.NeedsRebuild());
 }
 
 TEST_F(XapianIndex, ReadsBadQueriesAsWords) {

@@ -550,6 +550,7 @@ export interface SearchHit {
 
 export interface SearchResult {
   total: number;
+  total_exact: boolean; // false: total is the search engine's estimate
   hits: SearchHit[];
 }
 

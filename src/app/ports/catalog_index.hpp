@@ -89,6 +89,10 @@ class CatalogIndex {
 
   // Documents in the live generation.
   virtual std::int64_t DocCount() = 0;
+
+  // True when the live generation is in an older index format and must be rebuilt (Rebuild)
+  // before it can be searched or written; CatchUpCatalogIndex does that.
+  virtual bool NeedsRebuild() { return false; }
 };
 
 }  // namespace bookstamp

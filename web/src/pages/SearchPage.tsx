@@ -70,6 +70,7 @@ export function SearchPage() {
   const [query, setQuery] = useState<SearchQuery | null>(isEmpty(initial) ? null : initial);
   const [hits, setHits] = useState<SearchHit[]>([]);
   const [total, setTotal] = useState(0);
+  const [exact, setExact] = useState(true);
   const [page, setPage] = useState(1);
   const [status, setStatus] = useState<'idle' | 'loading' | 'ok' | 'error' | 'missing'>('idle');
   const [error, setError] = useState<unknown>(null);
@@ -83,6 +84,7 @@ export function SearchPage() {
       (r) => {
         setHits((prev) => (page === 1 ? r.hits : [...prev, ...r.hits]));
         setTotal(r.total);
+        setExact(r.total_exact !== false);
         setStatus('ok');
       },
       (err: unknown) => {
@@ -167,7 +169,7 @@ export function SearchPage() {
       {(status === 'ok' || (status === 'loading' && page > 1)) && (
         <section aria-labelledby="results-heading" class="section">
           <h2 id="results-heading" role="status">
-            {t('search.results', { count: total })}
+            {t(exact ? 'search.results' : 'search.resultsAbout', { count: total })}
           </h2>
           {hits.length === 0 ? (
             <p class="empty-line">{t('search.none')}</p>
