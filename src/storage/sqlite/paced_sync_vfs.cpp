@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -33,9 +34,9 @@ PacedFile* Paced(sqlite3_file* f) { return reinterpret_cast<PacedFile*>(f); }
 // Writes back the file's dirty pages one slice at a time, each waited for, so that other syncs on
 // the disk interleave with them. What a slice finds clean costs a page-cache walk, no I/O.
 void WriteBackInSlices(int fd) {
-  if (fd < 0) return;
-  const off_t size = ::lseek(fd, 0, SEEK_END);
-  for (off_t at = 0; at < size; at += kPacedSyncSlice) {
+  struct stat st {};
+  if (fd < 0 || ::fstat(fd, &st) != 0) return;
+  for (off_t at = 0; at < st.st_size; at += kPacedSyncSlice) {
     const unsigned flags = SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER;
     if (::sync_file_range(fd, at, kPacedSyncSlice, flags) != 0) return;  // the real sync still follows
   }
@@ -73,10 +74,27 @@ int ShmUnmap(sqlite3_file* f, int del) { return Real(f)->pMethods->xShmUnmap(Rea
 int Fetch(sqlite3_file* f, sqlite3_int64 off, int n, void** out) { return Real(f)->pMethods->xFetch(Real(f), off, n, out); }
 int Unfetch(sqlite3_file* f, sqlite3_int64 off, void* p) { return Real(f)->pMethods->xUnfetch(Real(f), off, p); }
 
-const sqlite3_io_methods kMethods = {3,         Close,    Read,   Write,        Truncate,    Sync,
-                                     FileSize,  Lock,     Unlock, CheckReservedLock, FileControl, SectorSize,
-                                     DeviceCharacteristics, ShmMap, ShmLock, ShmBarrier, ShmUnmap, Fetch,
-                                     Unfetch};
+const sqlite3_io_methods kMethods = {
+    .iVersion = 3,
+    .xClose = Close,
+    .xRead = Read,
+    .xWrite = Write,
+    .xTruncate = Truncate,
+    .xSync = Sync,
+    .xFileSize = FileSize,
+    .xLock = Lock,
+    .xUnlock = Unlock,
+    .xCheckReservedLock = CheckReservedLock,
+    .xFileControl = FileControl,
+    .xSectorSize = SectorSize,
+    .xDeviceCharacteristics = DeviceCharacteristics,
+    .xShmMap = ShmMap,
+    .xShmLock = ShmLock,
+    .xShmBarrier = ShmBarrier,
+    .xShmUnmap = ShmUnmap,
+    .xFetch = Fetch,
+    .xUnfetch = Unfetch,
+};
 
 int Open(sqlite3_vfs*, const char* name, sqlite3_file* f, int flags, int* out_flags) {
   PacedFile* p = Paced(f);

@@ -15,8 +15,8 @@
 #include <stdexcept>
 #include <utility>
 
-#include "storage/sqlite/paced_sync_vfs.hpp"
 #include "storage/sqlite/migrate.hpp"
+#include "storage/sqlite/paced_sync_vfs.hpp"
 #include "storage/sqlite/sqlite_tx.hpp"
 
 namespace bookstamp {
