@@ -5,11 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
-#include <cstring>
 #include <mutex>
 #include <new>
 #include <stdexcept>
+#include <vector>
 
 namespace bookstamp {
 namespace {
@@ -24,6 +25,10 @@ std::atomic<std::uint64_t> g_paced_syncs{0};
 struct PacedFile {
   sqlite3_file base;
   int own_fd;  // the main database file opened again, read-only, for sync_file_range; else -1
+  // Slices written since the last sync (a connection's file is used by one thread at a time); null
+  // when not tracked. `whole_file` when a slice could not be recorded: the next sync walks it all.
+  std::vector<std::int64_t>* dirty;
+  bool whole_file;
 };
 
 constexpr std::size_t kRealOffset = (sizeof(PacedFile) + 15) & ~std::size_t{15};
@@ -31,31 +36,58 @@ constexpr std::size_t kRealOffset = (sizeof(PacedFile) + 15) & ~std::size_t{15};
 sqlite3_file* Real(sqlite3_file* f) { return reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(f) + kRealOffset); }
 PacedFile* Paced(sqlite3_file* f) { return reinterpret_cast<PacedFile*>(f); }
 
-// Writes back the file's dirty pages one slice at a time, each waited for, so that other syncs on
-// the disk interleave with them. What a slice finds clean costs a page-cache walk, no I/O.
-void WriteBackInSlices(int fd) {
-  struct stat st {};
-  if (fd < 0 || ::fstat(fd, &st) != 0) return;
-  for (off_t at = 0; at < st.st_size; at += kPacedSyncSlice) {
-    const unsigned flags = SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER;
-    if (::sync_file_range(fd, at, kPacedSyncSlice, flags) != 0) return;  // the real sync still follows
+// Writes back the slices written since the last sync one at a time, each waited for, so that other
+// syncs on the disk interleave with them. The default sync that follows finds little left to do.
+void WriteBackInSlices(PacedFile& p) {
+  if (p.own_fd < 0 || p.dirty == nullptr) return;
+  constexpr unsigned kFlags = SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER;
+  if (p.whole_file) {
+    struct stat st {};
+    if (::fstat(p.own_fd, &st) == 0) {
+      for (off_t at = 0; at < st.st_size; at += kPacedSyncSlice) {
+        if (::sync_file_range(p.own_fd, at, kPacedSyncSlice, kFlags) != 0) break;
+      }
+    }
+  } else {
+    std::ranges::sort(*p.dirty);
+    const auto [end, last] = std::ranges::unique(*p.dirty);
+    for (auto it = p.dirty->begin(); it != end; ++it) {
+      if (::sync_file_range(p.own_fd, *it * kPacedSyncSlice, kPacedSyncSlice, kFlags) != 0) break;
+    }
   }
+  p.dirty->clear();
+  p.whole_file = false;
   g_paced_syncs.fetch_add(1, std::memory_order_relaxed);
+}
+
+void NoteWrite(PacedFile& p, sqlite3_int64 off, int n) {
+  if (p.dirty == nullptr || p.whole_file || n <= 0) return;
+  try {
+    for (std::int64_t slice = off / kPacedSyncSlice; slice <= (off + n - 1) / kPacedSyncSlice; ++slice) {
+      if (p.dirty->empty() || p.dirty->back() != slice) p.dirty->push_back(slice);
+    }
+  } catch (...) {
+    p.whole_file = true;
+  }
 }
 
 int Close(sqlite3_file* f) {
   PacedFile* p = Paced(f);
   if (p->own_fd >= 0) ::close(p->own_fd);
   p->own_fd = -1;
+  delete p->dirty;
+  p->dirty = nullptr;
   return Real(f)->pMethods->xClose(Real(f));
 }
 int Read(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) { return Real(f)->pMethods->xRead(Real(f), buf, n, off); }
 int Write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
-  return Real(f)->pMethods->xWrite(Real(f), buf, n, off);
+  const int rc = Real(f)->pMethods->xWrite(Real(f), buf, n, off);
+  if (rc == SQLITE_OK) NoteWrite(*Paced(f), off, n);
+  return rc;
 }
 int Truncate(sqlite3_file* f, sqlite3_int64 size) { return Real(f)->pMethods->xTruncate(Real(f), size); }
 int Sync(sqlite3_file* f, int flags) {
-  WriteBackInSlices(Paced(f)->own_fd);
+  WriteBackInSlices(*Paced(f));
   return Real(f)->pMethods->xSync(Real(f), flags);
 }
 int FileSize(sqlite3_file* f, sqlite3_int64* size) { return Real(f)->pMethods->xFileSize(Real(f), size); }
@@ -100,6 +132,8 @@ int Open(sqlite3_vfs*, const char* name, sqlite3_file* f, int flags, int* out_fl
   PacedFile* p = Paced(f);
   p->base.pMethods = nullptr;
   p->own_fd = -1;
+  p->dirty = nullptr;
+  p->whole_file = false;
   const int rc = g_base->xOpen(g_base, name, Real(f), flags, out_flags);
   if (Real(f)->pMethods == nullptr) return rc;
   // Every method is forwarded as is; a base file of an older interface would need its own table.
@@ -110,6 +144,7 @@ int Open(sqlite3_vfs*, const char* name, sqlite3_file* f, int flags, int* out_fl
   p->base.pMethods = &kMethods;
   if (rc == SQLITE_OK && (flags & SQLITE_OPEN_MAIN_DB) && name != nullptr) {
     p->own_fd = ::open(name, O_RDONLY | O_CLOEXEC);
+    if (p->own_fd >= 0) p->dirty = new (std::nothrow) std::vector<std::int64_t>();
   }
   return rc;
 }

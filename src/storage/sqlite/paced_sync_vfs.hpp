@@ -15,7 +15,8 @@ namespace bookstamp {
 // Registers the VFS on first use (thread-safe; not made the default) and returns its name.
 const char* PacedSyncVfs();
 
-// Bytes of the file written back per slice (sync_file_range), 256 KiB.
+// Bytes of the file written back per slice (sync_file_range), 256 KiB. Only the slices written
+// since the last sync are written back.
 inline constexpr std::int64_t kPacedSyncSlice = 256 * 1024;
 
 // Main-database syncs that went through the slices since start; for metrics and tests.
