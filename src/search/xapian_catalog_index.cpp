@@ -15,6 +15,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cctype>
 #include <fstream>
 #include <map>
@@ -191,6 +192,23 @@ class FacetSpy final : public Xapian::MatchSpy {
   }
   std::vector<std::int64_t> year_counts_, language_counts_, branch_counts_;
   std::string value_;
+};
+
+// Where the first `k` matches end. The matcher considers at least that many, in docid order, before
+// it may stop ranking early (check_at_least); when it stops, that sample's share of the docid range
+// estimates the total far better than term statistics, which take the words of a query as
+// independent (圖書 and 書館 are not).
+class SampleEdgeSpy final : public Xapian::MatchSpy {
+ public:
+  explicit SampleEdgeSpy(Xapian::doccount k) : k_(k) {}
+  void operator()(const Xapian::Document& doc, double) override {
+    if (++seen_ == k_) edge = doc.get_docid();
+  }
+  Xapian::docid edge = 0;  // the docid of the k-th match; 0 while fewer were seen
+
+ private:
+  Xapian::doccount k_;
+  Xapian::doccount seen_ = 0;
 };
 
 std::vector<FacetValue> Top(FacetSpy::Counts counts, std::size_t limit) {
@@ -801,12 +819,20 @@ CatalogHits XapianCatalogIndex::Search(const CatalogQuery& q) {
       auto codes = q.facets ? FacetCodes::Load(db) : FacetCodes();
       FacetSpy spy(codes.size());
       if (q.facets) enquire.add_matchspy(&spy);
+      const auto sample = static_cast<Xapian::doccount>(options_.facet_sample);
+      SampleEdgeSpy edge(sample);
+      enquire.add_matchspy(&edge);
       auto mset = enquire.get_mset(static_cast<Xapian::doccount>(q.offset), static_cast<Xapian::doccount>(q.limit),
                                    static_cast<Xapian::doccount>(options_.facet_sample));
 
       CatalogHits hits;
       hits.total = static_cast<std::int64_t>(mset.get_matches_estimated());
       hits.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+      if (!hits.total_exact && edge.edge > 0) {
+        const double scaled = static_cast<double>(sample) * db.get_lastdocid() / edge.edge;
+        hits.total = std::clamp(std::llround(scaled), static_cast<long long>(mset.get_matches_lower_bound()),
+                                static_cast<long long>(mset.get_matches_upper_bound()));
+      }
       for (auto it = mset.begin(); it != mset.end(); ++it) hits.ids.emplace_back(static_cast<std::int64_t>(*it));
       if (q.facets) {
         hits.facets_exact = hits.total_exact && spy.seen == hits.total;
