@@ -548,10 +548,17 @@ export interface SearchHit {
   };
 }
 
+export interface FacetValue {
+  value: string;
+  count: number;
+}
+
 export interface SearchResult {
   total: number;
   total_exact: boolean; // false: total is the search engine's estimate
   hits: SearchHit[];
+  facets?: { branch?: FacetValue[]; year?: FacetValue[]; language?: FacetValue[] };
+  facets_exact?: boolean; // false: the counts are of a sample of the matches
 }
 
 export interface SearchQuery {
@@ -561,6 +568,8 @@ export interface SearchQuery {
   isbn?: string;
   class?: string;
   branch?: string;
+  lang?: string;
+  sort?: 'relevance' | 'year' | 'year_asc';
   page?: number;
   per_page?: number;
 }

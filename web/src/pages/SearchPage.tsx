@@ -1,14 +1,15 @@
 // /search: catalog search (館藏查詢, P5): one box, or fields (title, author, ISBN, class number);
-// each hit with its cover, publisher, year and holdings per branch; "more" pages on. The query is
-// kept in the address (?q=…) so back and reload return to the same results.
+// each hit with its cover, publisher, year and holdings per branch; "more" pages on. Results can be
+// narrowed to a branch or a language (the server's facets) and sorted by year. The query is kept in
+// the address (?q=…) so back and reload return to the same results.
 import { useEffect, useId, useState } from 'preact/hooks';
-import { ApiError, search, type SearchHit, type SearchQuery } from '../api';
+import { ApiError, search, type FacetValue, type SearchHit, type SearchQuery, type SearchResult } from '../api';
 import { Alert, Loading } from '../components/Alert';
 import { Icon } from '../components/Icon';
 import { Link } from '../components/Link';
 import { PageTitle } from '../components/PageTitle';
 import { errorText } from '../errors';
-import { t } from '../i18n';
+import { label, t } from '../i18n';
 import { useBranches } from '../patron';
 
 const PER_PAGE = 20;
@@ -18,10 +19,12 @@ type FieldName = (typeof FIELDS)[number];
 function queryFromUrl(): SearchQuery {
   const p = new URLSearchParams(location.search);
   const q: SearchQuery = {};
-  for (const k of ['q', ...FIELDS, 'branch'] as const) {
+  for (const k of ['q', ...FIELDS, 'branch', 'lang'] as const) {
     const v = p.get(k);
     if (v) q[k] = v;
   }
+  const sort = p.get('sort');
+  if (sort === 'year' || sort === 'year_asc') q.sort = sort;
   return q;
 }
 
@@ -71,6 +74,8 @@ export function SearchPage() {
   const [hits, setHits] = useState<SearchHit[]>([]);
   const [total, setTotal] = useState(0);
   const [exact, setExact] = useState(true);
+  const [facets, setFacets] = useState<SearchResult['facets']>(undefined);
+  const [facetsExact, setFacetsExact] = useState(true);
   const [page, setPage] = useState(1);
   const [status, setStatus] = useState<'idle' | 'loading' | 'ok' | 'error' | 'missing'>('idle');
   const [error, setError] = useState<unknown>(null);
@@ -85,6 +90,10 @@ export function SearchPage() {
         setHits((prev) => (page === 1 ? r.hits : [...prev, ...r.hits]));
         setTotal(r.total);
         setExact(r.total_exact !== false);
+        if (page === 1) {
+          setFacets(r.facets);
+          setFacetsExact(r.facets_exact !== false);
+        }
         setStatus('ok');
       },
       (err: unknown) => {
@@ -100,15 +109,25 @@ export function SearchPage() {
     return () => ctl.abort();
   }, [JSON.stringify(query), page]);
 
-  const submit = (e: Event) => {
-    e.preventDefault();
-    if (isEmpty(form)) return;
+  const run = (next: SearchQuery) => {
     const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(form)) if (v && String(v).trim()) params.set(k, String(v).trim());
+    for (const [k, v] of Object.entries(next)) if (v && String(v).trim()) params.set(k, String(v).trim());
     history.replaceState(null, '', `/search?${params}`);
     setHits([]);
     setPage(1);
-    setQuery({ ...form });
+    setQuery({ ...next });
+  };
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (isEmpty(form)) return;
+    run(form);
+  };
+  // A filter or the order changes the results of the words already searched.
+  const refine = (patch: Partial<SearchQuery>) => {
+    const next = { ...(query ?? form), ...patch };
+    for (const k of Object.keys(patch) as (keyof SearchQuery)[]) if (!next[k]) delete next[k];
+    setForm(next);
+    run(next);
   };
   const setField = (name: keyof SearchQuery, value: string) => setForm((f) => ({ ...f, [name]: value }));
   const fieldLabel: Record<FieldName, string> = {
@@ -171,6 +190,9 @@ export function SearchPage() {
           <h2 id="results-heading" role="status">
             {t(exact ? 'search.results' : 'search.resultsAbout', { count: total })}
           </h2>
+          {query && (hits.length > 0 || query.branch || query.lang) && (
+            <Refine query={query} facets={facets} counts={facetsExact} onChange={refine} />
+          )}
           {hits.length === 0 ? (
             <p class="empty-line">{t('search.none')}</p>
           ) : (
@@ -193,6 +215,101 @@ export function SearchPage() {
         </section>
       )}
       {status === 'loading' && page === 1 && <Loading />}
+    </div>
+  );
+}
+
+const SORTS = ['relevance', 'year', 'year_asc'] as const;
+
+/** Sort order and the branch and language filters, from the facets of the first page. */
+function Refine(props: {
+  query: SearchQuery;
+  facets: SearchResult['facets'];
+  counts: boolean; // show counts only when they are of every match, not of a sample
+  onChange: (patch: Partial<SearchQuery>) => void;
+}) {
+  const { query, facets, counts, onChange } = props;
+  const branches = useBranches();
+  const sortId = useId();
+  return (
+    <div class="refine" role="group" aria-label={t('search.refine')}>
+      <div class="refine__sort">
+        <label for={sortId}>{t('search.sort')}</label>
+        <select
+          id={sortId}
+          value={query.sort ?? 'relevance'}
+          onChange={(e) => {
+            const v = e.currentTarget.value;
+            onChange({ sort: v === 'relevance' ? undefined : (v as SearchQuery['sort']) });
+          }}
+        >
+          {SORTS.map((s) => (
+            <option key={s} value={s}>
+              {t(`search.sort.${s}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <Chips
+        title={t('search.facet.branch')}
+        values={facets?.branch ?? []}
+        selected={query.branch}
+        name={(v) => branches.name(v)}
+        counts={counts}
+        onPick={(v) => onChange({ branch: v })}
+      />
+      <Chips
+        title={t('search.facet.language')}
+        values={facets?.language ?? []}
+        selected={query.lang}
+        name={(v) => label('search.lang', v)}
+        counts={counts}
+        onPick={(v) => onChange({ lang: v })}
+      />
+    </div>
+  );
+}
+
+const MAX_CHIPS = 8;
+
+function Chips(props: {
+  title: string;
+  values: FacetValue[];
+  selected?: string;
+  name: (value: string) => string;
+  counts: boolean;
+  onPick: (value: string | undefined) => void;
+}) {
+  const { title, values, selected, name, counts, onPick } = props;
+  // One value alone narrows nothing; a chosen one stays, to be taken off.
+  if (!selected && values.length < 2) return null;
+  const shown = selected ? [{ value: selected, count: 0 }] : values.slice(0, MAX_CHIPS);
+  return (
+    <div class="chips" role="group" aria-label={title}>
+      <span class="chips__title" aria-hidden="true">
+        {title}
+      </span>
+      {shown.map((v) => {
+        const text = name(v.value);
+        const on = v.value === selected;
+        return (
+          <button
+            key={v.value}
+            type="button"
+            class={on ? 'chip chip--on' : 'chip'}
+            aria-pressed={on}
+            aria-label={on ? t('search.facet.clear', { value: text }) : undefined}
+            onClick={() => onPick(on ? undefined : v.value)}
+          >
+            {counts && !on ? t('search.facet.count', { value: text, count: v.count }) : text}
+            {on && (
+              <span aria-hidden="true" class="chip__x">
+                ×
+              </span>
+            )}
+          </button>
+        );
+      })}
     </div>
   );
 }
