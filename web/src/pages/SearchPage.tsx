@@ -48,7 +48,10 @@ function Hit({ hit }: { hit: SearchHit }) {
             {[hit.publisher, hit.year ?? ''].filter((x) => x !== '').join(' · ')}
           </span>
           <span class={hit.holdings.available > 0 ? 'hit__holdings hit__holdings--in' : 'hit__holdings'}>
-            {t('search.holdings', { total: hit.holdings.total, available: hit.holdings.available })}
+            {t(hit.holdings.total === 1 ? 'search.holdingsOne' : 'search.holdings', {
+              total: hit.holdings.total,
+              available: hit.holdings.available,
+            })}
           </span>
           {open.length > 0 && (
             <span class="hit__branches">
