@@ -97,11 +97,21 @@ void SetKeepHistory(SqlTx& tx, const Env& env, const CardNumber& card, bool keep
   if (!keep) EraseHistory(tx, env, card);
 }
 
-std::int64_t EraseHistory(SqlTx& tx, const Env&, const CardNumber& card) {
+std::int64_t EraseHistory(SqlTx& tx, const Env& env, const CardNumber& card) {
+  // A title credited today still counts for "once per title and day" until the day is over
+  // (migration 0016); the sweeper forgets it then.
+  tx.Exec("INSERT OR IGNORE INTO erased_titles_today(card, day, bib_id) "
+          "SELECT o.card, l.day, o.bib_id FROM ledger l JOIN loans o ON o.id = l.loan_id "
+          "WHERE l.card = ? AND l.kind = 'loan' AND l.day = ? AND o.returned_at IS NOT NULL AND o.bib_id IS NOT NULL",
+          {card.value(), FormatDate(env.Today())});
   // Item and title go; the loan row (and its point) stays.
   return tx.Exec("UPDATE loans SET item_id = NULL, bib_id = NULL WHERE card = ? AND returned_at IS NOT NULL AND "
                  "(item_id IS NOT NULL OR bib_id IS NOT NULL)",
                  {card.value()});
+}
+
+std::int64_t ForgetErasedTitlesBefore(SqlTx& tx, Date day) {
+  return tx.Exec("DELETE FROM erased_titles_today WHERE day < ?", {FormatDate(day)});
 }
 
 }  // namespace bookstamp

@@ -42,8 +42,11 @@ struct HistoryEntry {
 std::vector<HistoryEntry> LoanHistory(SqlTx& tx, const CardNumber& card, int limit, std::optional<std::int64_t> before);
 // Turning the setting off also erases what is kept.
 void SetKeepHistory(SqlTx& tx, const Env& env, const CardNumber& card, bool keep);
-// Returned loans forget their item and title; points stay ("借閱 1 冊"). Returns how many.
+// Returned loans forget their item and title; points stay ("借閱 1 冊"). Returns how many. Titles
+// credited today are kept apart, unshown, until the day is over, so they cannot earn again today.
 std::int64_t EraseHistory(SqlTx& tx, const Env& env, const CardNumber& card);
+// The sweeper: drops what EraseHistory kept for days before `day`. Returns how many.
+std::int64_t ForgetErasedTitlesBefore(SqlTx& tx, Date day);
 bool KeepsHistory(SqlTx& tx, const CardNumber& card);
 
 }  // namespace bookstamp

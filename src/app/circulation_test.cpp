@@ -7,6 +7,7 @@
 
 #include "app/app_test_support.hpp"
 #include "app/audit.hpp"
+#include "app/cards.hpp"
 #include "app/ledger.hpp"
 
 namespace bookstamp {
@@ -157,6 +158,35 @@ TEST_F(CirculationTest, SameTitleSameDayEarnsOnce) {
   EXPECT_EQ(again->points.credited, 0);
   EXPECT_EQ(again->points.reason, ErrorCode::kSameTitleToday);
   EXPECT_EQ(again->points.balance, 1);
+}
+
+// Erasing the history takes the day's titles away from the loans; the rule still remembers them
+// until the day is over, then forgets them (the sweeper).
+TEST_F(CirculationTest, ErasingTheHistoryDoesNotLetATitleEarnTwiceInADay) {
+  ASSERT_TRUE(lib.Checkout("C1", "I1", "A"));
+  ASSERT_TRUE(lib.Checkin("I1", "A"));
+  std::int64_t n = -1;
+  lib.Write([&](SqlTx& tx) { n = EraseHistory(tx, lib.env(), CardNumber("C1")); });
+  EXPECT_EQ(n, 1);
+  auto again = lib.Checkout("C1", "I1", "A");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->points.credited, 0);
+  EXPECT_EQ(again->points.reason, ErrorCode::kSameTitleToday);
+  EXPECT_EQ(again->points.balance, 1);
+  auto kept = [&] {
+    return lib.Read([](SqlTx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM erased_titles_today")->Int(0); });
+  };
+  EXPECT_EQ(kept(), 1);
+  lib.Write([&](SqlTx& tx) { n = ForgetErasedTitlesBefore(tx, lib.env().Today()); });
+  EXPECT_EQ(n, 0);
+  lib.SetNow("2026-03-03T09:00:00+08:00");  // the next day
+  lib.Write([&](SqlTx& tx) { n = ForgetErasedTitlesBefore(tx, lib.env().Today()); });
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(kept(), 0);
+  ASSERT_TRUE(lib.Checkin("I1", "A"));
+  auto next_day = lib.Checkout("C1", "I2", "A");
+  ASSERT_TRUE(next_day);
+  EXPECT_EQ(next_day->points.credited, 1);
 }
 
 TEST_F(CirculationTest, GroupCardBorrowsWithoutPoints) {

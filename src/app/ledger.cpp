@@ -118,8 +118,9 @@ PointsOutcome CreditLoan(SqlTx& tx, const Env& env, const Actor& actor, const Ca
     auto day = FormatDate(today);
     in.title_credited_today =
         tx.QueryOne("SELECT 1 FROM ledger l JOIN loans o ON o.id = l.loan_id WHERE l.card = ? AND l.kind = 'loan' "
-                    "AND l.day = ? AND o.bib_id = ? LIMIT 1",
-                    {card.number.value(), day, item.bib.value()})
+                    "AND l.day = ? AND o.bib_id = ? "
+                    "UNION ALL SELECT 1 FROM erased_titles_today WHERE card = ? AND day = ? AND bib_id = ? LIMIT 1",
+                    {card.number.value(), day, item.bib.value(), card.number.value(), day, item.bib.value()})
             .has_value();
     auto sums = tx.QueryOne(
         "SELECT COALESCE(SUM(CASE WHEN day = ? THEN delta END), 0), COALESCE(SUM(delta), 0) FROM ledger "

@@ -14,6 +14,7 @@
 
 #include "app/admin.hpp"
 #include "app/audit.hpp"
+#include "app/cards.hpp"
 #include "app/circulation.hpp"
 #include "app/crypto.hpp"
 #include "app/ledger.hpp"
@@ -240,6 +241,7 @@ int Serve(const ServeOptions& o, const char* argv0) {
           auto now = ToMillis(env.Now());
           tx.Exec("DELETE FROM idempotency_keys WHERE created_at < ?", {now - 24LL * 3600 * 1000});
           tx.Exec("DELETE FROM sessions WHERE expires_at < ?", {now});
+          ForgetErasedTitlesBefore(tx, env.Today());
           SignCheckpointIfDue(tx, env, checkpoint_seed);
           return TxOutcome::kCommit;
         });
