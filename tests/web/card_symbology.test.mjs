@@ -64,15 +64,23 @@ describe('the mobile card in Code 39', { timeout: 120_000 }, () => {
     const barcode = page.getByRole('img', { name: new RegExp(CARD.card) }).first();
     await barcode.waitFor();
     await page.locator('.barcode--code39 svg').waitFor();
+    // The page asks for the lock in an effect after it draws: wait for it rather than race it.
+    await page.waitForFunction(() => window.__wakeLocks >= 1, null, { timeout: 10_000 }).catch(() => undefined);
     assert.ok(await page.evaluate(() => window.__wakeLocks) >= 1, 'the card page asks to keep the screen on');
 
+    // A screenshot taken while the page is still settling (fonts, the card's entrance) may not
+    // scan: try a few times before calling it unreadable.
     const file = path.join(ARTIFACTS, 'card-code39.png');
-    await page.screenshot({ path: file });
-    const read = (await run('zbarimg', ['--quiet', file])).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    let read = [];
+    for (let attempt = 0; attempt < 4 && !read.includes(`CODE-39:${CARD.card}`); attempt++) {
+      if (attempt > 0) await page.waitForTimeout(500);
+      await page.screenshot({ path: file });
+      read = (await run('zbarimg', ['--quiet', file])).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    }
     assert.ok(read.includes(`CODE-39:${CARD.card}`), `zbarimg read ${JSON.stringify(read)}`);
 
     // Offline (once the service worker controls the page), the remembered symbology is still used.
-    await page.waitForFunction(() => Boolean(navigator.serviceWorker?.controller), null, { timeout: 15_000 });
+    await page.waitForFunction(() => Boolean(navigator.serviceWorker?.controller), null, { timeout: 45_000 });
     await context.setOffline(true);
     await page.reload();
     await page.locator('.barcode--code39 svg').waitFor();
