@@ -609,11 +609,18 @@ describe('staff console (desktop, zh-TW)', () => {
     await root.getByRole('status').filter({ hasText: '已停用「eve」並登出其所有裝置' }).waitFor();
     assert.equal((await srv.api('GET', '/backfills', { token: eveToken })).status, 401, 'the disabled account is signed out');
     assert.equal((await srv.api('POST', '/staff/session', { body: { username: EVE.username, password: EVE.password } })).status, 401);
+    // Each change reloads the list, which closes any form opened meanwhile: wait for that reload.
+    const relisted = () => root.waitForResponse((r) => r.url().endsWith('/api/v1/staff') && r.request().method() === 'GET');
+    let listed = relisted();
     await root.getByRole('button', { name: '啟用「eve」' }).click();
+    await root.getByRole('status').filter({ hasText: '已啟用「eve」' }).waitFor();
+    await listed;
     await root.getByRole('button', { name: '重設「eve」的密碼' }).click();
     await root.getByLabel('新密碼', { exact: true }).fill('evepass5678');
+    listed = relisted();
     await root.getByRole('button', { name: '重設密碼' }).click();
     await root.getByRole('status').filter({ hasText: '已重設「eve」的密碼' }).waitFor();
+    await listed;
     await tokenOf({ username: 'eve', password: 'evepass5678' });
     await root.getByRole('button', { name: '變更「eve」的角色或館別' }).click();
     await root.getByLabel('角色', { exact: true }).selectOption('branch_admin');
