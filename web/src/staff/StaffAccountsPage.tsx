@@ -176,7 +176,9 @@ export function StaffAccountsPage({ staff }: { staff: Staff }) {
     setError(null);
     try {
       await updateStaffAccount(a.username, { active });
-      finished(sm(active ? 'accounts.enabledDone' : 'accounts.disabledDone', { username: a.username }));
+      // No form belongs to this button: one opened meanwhile stays open.
+      setDone(sm(active ? 'accounts.enabledDone' : 'accounts.disabledDone', { username: a.username }));
+      reload();
     } catch (err) {
       setError(refusalText(err));
     }
