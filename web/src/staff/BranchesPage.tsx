@@ -7,7 +7,7 @@ import { PageTitle } from '../components/PageTitle';
 import { useAsync } from '../hooks';
 import { formatDate } from '../i18n';
 import { branchList, createBranch, setHoliday, updateBranch, type BranchDetail } from '../staffApi';
-import { Done, refusalText } from './common';
+import { Done, FormActions, refusalText, useSubmit } from './common';
 import { sm, type StaffMessageKey } from './messages';
 import './admin.css';
 
@@ -33,15 +33,8 @@ function BranchForm({ editing, onSaved, onCancel }: { editing: BranchDetail | nu
   const [name, setName] = useState(editing?.name ?? '');
   const [mobile, setMobile] = useState(editing?.mobile_checkout ?? false);
   const [closed, setClosed] = useState<number[]>(editing?.closed_weekdays ?? []);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
-    if (!code.trim() || !name.trim()) return setError(sm('branches.required'));
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, submit } = useSubmit(
+    async () => {
       if (editing) {
         onSaved(await updateBranch(editing.code, { name: name.trim(), mobile_checkout: mobile, closed_weekdays: closed }), false);
       } else {
@@ -49,12 +42,9 @@ function BranchForm({ editing, onSaved, onCancel }: { editing: BranchDetail | nu
         if (closed.length) b = await updateBranch(b.code, { closed_weekdays: closed });
         onSaved(b, true);
       }
-    } catch (err) {
-      setError(refusalText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    () => (!code.trim() || !name.trim() ? sm('branches.required') : null),
+  );
   return (
     <form class="form panel" onSubmit={submit} noValidate aria-labelledby="branch-form-h">
       <h2 id="branch-form-h">{editing ? sm('branches.editTitle', { code: editing.code, name: editing.name }) : sm('branches.new')}</h2>
@@ -68,14 +58,7 @@ function BranchForm({ editing, onSaved, onCancel }: { editing: BranchDetail | nu
         </label>
         <Weekdays value={closed} onValue={setClosed} />
       </div>
-      <div class="form__actions">
-        <button type="submit" class="button button--primary" disabled={busy} aria-busy={busy}>
-          {busy ? sm('common.saving') : sm('common.save')}
-        </button>
-        <button type="button" class="button button--quiet" onClick={onCancel}>
-          {sm('common.cancel')}
-        </button>
-      </div>
+      <FormActions submit={busy ? sm('common.saving') : sm('common.save')} busy={busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -9,7 +9,7 @@ import { PageTitle } from '../components/PageTitle';
 import { useAsync } from '../hooks';
 import { formatTimeRange, t } from '../i18n';
 import { createEvent, fileBackfill, staffEvents, updateEvent, type Backfill, type EventInput } from '../staffApi';
-import { Done, fromLocalInput, mayManageEvents, refusalText, SelectField, toLocalInput } from './common';
+import { Done, FormActions, fromLocalInput, mayManageEvents, refusalText, SelectField, toLocalInput, useSubmit } from './common';
 
 interface Draft {
   branch: string;
@@ -121,29 +121,16 @@ function EventForm({ staff, editing, onSaved, onCancel }: { staff: Staff; editin
 function BackfillForm({ event, onClose }: { event: LibraryEvent; onClose: () => void }) {
   const [card, setCard] = useState('');
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<Backfill | null>(null);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
-    if (!card.trim() || !note.trim()) {
-      setError(t('console.backfill.required'));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    try {
+  const { busy, error, submit } = useSubmit(
+    async () => {
+      setDone(null);
       setDone(await fileBackfill(event.id, card.trim(), note.trim()));
       setCard('');
       setNote('');
-    } catch (err) {
-      setError(refusalText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    () => (!card.trim() || !note.trim() ? t('console.backfill.required') : null),
+  );
   return (
     <form class="form panel" onSubmit={submit} noValidate aria-labelledby="bf-h">
       <h2 id="bf-h">{t('console.backfill.fileTitle', { title: event.title })}</h2>
@@ -159,14 +146,7 @@ function BackfillForm({ event, onClose }: { event: LibraryEvent; onClose: () => 
         <Field label={t('console.card')} name="card" value={card} onValue={setCard} autocomplete="off" spellcheck={false} />
         <Field label={t('console.backfill.note')} hint={t('console.backfill.noteHint')} name="note" value={note} onValue={setNote} maxLength={1000} />
       </div>
-      <div class="form__actions">
-        <button type="submit" class="button button--primary" disabled={busy}>
-          {t('console.backfill.file')}
-        </button>
-        <button type="button" class="button button--quiet" onClick={onClose}>
-          {t('console.close')}
-        </button>
-      </div>
+      <FormActions submit={t('console.backfill.file')} busy={busy} onCancel={onClose} cancel={t('console.close')} />
     </form>
   );
 }

@@ -9,7 +9,7 @@ import { PageTitle } from '../components/PageTitle';
 import { useAsync } from '../hooks';
 import { formatDateTime, label } from '../i18n';
 import { createStaffAccount, staffAccounts, updateStaffAccount, type StaffAccount } from '../staffApi';
-import { Done, refusalText, SelectField } from './common';
+import { Done, FormActions, refusalText, SelectField, useSubmit } from './common';
 import { sm } from './messages';
 import './admin.css';
 
@@ -49,22 +49,10 @@ function NewAccount({ onSaved, onCancel }: { onSaved: (a: StaffAccount) => void;
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<StaffRole>('counter');
   const [branch, setBranch] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
-    if (!username.trim() || password.length < 8) return setError(sm('accounts.required'));
-    setBusy(true);
-    setError(null);
-    try {
-      onSaved(await createStaffAccount({ username: username.trim(), password, role, branch: branch || null }));
-    } catch (err) {
-      setError(refusalText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(
+    async () => onSaved(await createStaffAccount({ username: username.trim(), password, role, branch: branch || null })),
+    () => (!username.trim() || password.length < 8 ? sm('accounts.required') : null),
+  );
   return (
     <form class="form panel" onSubmit={submit} noValidate aria-labelledby="new-staff-h">
       <h2 id="new-staff-h">{sm('accounts.new')}</h2>
@@ -74,14 +62,7 @@ function NewAccount({ onSaved, onCancel }: { onSaved: (a: StaffAccount) => void;
         <Field label={sm('accounts.fPassword')} hint={sm('accounts.fPasswordHint')} type="password" name="new-password" value={password} onValue={setPassword} autoComplete="new-password" />
         <RoleBranch role={role} branch={branch} onRole={setRole} onBranch={setBranch} />
       </div>
-      <div class="form__actions">
-        <button type="submit" class="button button--primary" disabled={busy} aria-busy={busy}>
-          {sm('accounts.new')}
-        </button>
-        <button type="button" class="button button--quiet" onClick={onCancel}>
-          {sm('common.cancel')}
-        </button>
-      </div>
+      <FormActions submit={sm('accounts.new')} busy={busy} onCancel={onCancel} />
     </form>
   );
 }
@@ -89,22 +70,10 @@ function NewAccount({ onSaved, onCancel }: { onSaved: (a: StaffAccount) => void;
 function EditAccount({ account, onSaved, onCancel }: { account: StaffAccount; onSaved: (text: string) => void; onCancel: () => void }) {
   const [role, setRole] = useState<StaffRole>(account.role);
   const [branch, setBranch] = useState(account.branch ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await updateStaffAccount(account.username, { role, branch: branch || null });
-      onSaved(sm('accounts.saved', { username: account.username }));
-    } catch (err) {
-      setError(refusalText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    await updateStaffAccount(account.username, { role, branch: branch || null });
+    onSaved(sm('accounts.saved', { username: account.username }));
+  });
   return (
     <form class="form panel" onSubmit={submit} noValidate aria-labelledby="edit-staff-h">
       <h2 id="edit-staff-h">{sm('accounts.editTitle', { username: account.username })}</h2>
@@ -112,37 +81,20 @@ function EditAccount({ account, onSaved, onCancel }: { account: StaffAccount; on
       <div class="form-grid">
         <RoleBranch role={role} branch={branch} onRole={setRole} onBranch={setBranch} />
       </div>
-      <div class="form__actions">
-        <button type="submit" class="button button--primary" disabled={busy} aria-busy={busy}>
-          {sm('common.save')}
-        </button>
-        <button type="button" class="button button--quiet" onClick={onCancel}>
-          {sm('common.cancel')}
-        </button>
-      </div>
+      <FormActions submit={sm('common.save')} busy={busy} onCancel={onCancel} />
     </form>
   );
 }
 
 function ResetPassword({ account, onSaved, onCancel }: { account: StaffAccount; onSaved: (text: string) => void; onCancel: () => void }) {
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
-    if (password.length < 8) return setError(sm('accounts.passwordShort'));
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, submit } = useSubmit(
+    async () => {
       await updateStaffAccount(account.username, { password });
       onSaved(sm('accounts.resetDone', { username: account.username }));
-    } catch (err) {
-      setError(refusalText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    () => (password.length < 8 ? sm('accounts.passwordShort') : null),
+  );
   return (
     <form class="form panel" onSubmit={submit} noValidate aria-labelledby="reset-h">
       <h2 id="reset-h">{sm('accounts.resetFor', { username: account.username })}</h2>
@@ -150,14 +102,7 @@ function ResetPassword({ account, onSaved, onCancel }: { account: StaffAccount; 
       <div class="form-grid">
         <Field label={sm('accounts.newPassword')} hint={sm('accounts.fPasswordHint')} type="password" name="reset-password" value={password} onValue={setPassword} autoComplete="new-password" />
       </div>
-      <div class="form__actions">
-        <button type="submit" class="button button--primary" disabled={busy} aria-busy={busy}>
-          {sm('accounts.resetButton')}
-        </button>
-        <button type="button" class="button button--quiet" onClick={onCancel}>
-          {sm('common.cancel')}
-        </button>
-      </div>
+      <FormActions submit={sm('accounts.resetButton')} busy={busy} onCancel={onCancel} />
     </form>
   );
 }

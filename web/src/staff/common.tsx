@@ -1,7 +1,7 @@
 // Shared bits of the staff console: who is signed in, what each role may open, refusals in plain
-// words with their code, and a small labelled select.
+// words with their code, a small labelled select, and a form's submit with its actions.
 import type { ComponentChildren, JSX } from 'preact';
-import { useId } from 'preact/hooks';
+import { useId, useState } from 'preact/hooks';
 import { ApiError, type Staff, type StaffRole } from '../api';
 import { errorText } from '../errors';
 import { codeText, t } from '../i18n';
@@ -83,6 +83,45 @@ export function refusalText(err: unknown): string {
     return words === err.code ? err.code : t('console.refusal', { text: words, code: err.code });
   }
   return errorText(err);
+}
+
+/**
+ * A console form's submit: one at a time; `check` first (its words are shown instead of sending);
+ * then `run` (the request and what follows it), whose refusal is shown in words with its code.
+ */
+export function useSubmit(run: () => Promise<void>, check?: () => string | null) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (busy) return;
+    const problem = check?.() ?? null;
+    if (problem) return setError(problem);
+    setBusy(true);
+    setError(null);
+    try {
+      await run();
+    } catch (err) {
+      setError(refusalText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, submit };
+}
+
+/** A form's submit button (busy while it runs) and the button that closes it. */
+export function FormActions({ submit, busy, onCancel, cancel }: { submit: string; busy: boolean; onCancel: () => void; cancel?: string }) {
+  return (
+    <div class="form__actions">
+      <button type="submit" class="button button--primary" disabled={busy} aria-busy={busy}>
+        {submit}
+      </button>
+      <button type="button" class="button button--quiet" onClick={onCancel}>
+        {cancel ?? sm('common.cancel')}
+      </button>
+    </div>
+  );
 }
 
 /** The API field a refusal names, if any. */
