@@ -20,6 +20,7 @@ constexpr const char* kName = "bookstamp-paced";
 sqlite3_vfs g_vfs;
 sqlite3_vfs* g_base = nullptr;
 std::atomic<std::uint64_t> g_paced_syncs{0};
+std::atomic<std::uint64_t> g_paced_slices{0};
 
 // Our file: this header, then the default VFS's file (its size is the base's szOsFile).
 struct PacedFile {
@@ -46,6 +47,7 @@ void WriteBackInSlices(PacedFile& p) {
     if (::fstat(p.own_fd, &st) == 0) {
       for (off_t at = 0; at < st.st_size; at += kPacedSyncSlice) {
         if (::sync_file_range(p.own_fd, at, kPacedSyncSlice, kFlags) != 0) break;
+        g_paced_slices.fetch_add(1, std::memory_order_relaxed);
       }
     }
   } else {
@@ -53,6 +55,7 @@ void WriteBackInSlices(PacedFile& p) {
     const auto [end, last] = std::ranges::unique(*p.dirty);
     for (auto it = p.dirty->begin(); it != end; ++it) {
       if (::sync_file_range(p.own_fd, *it * kPacedSyncSlice, kPacedSyncSlice, kFlags) != 0) break;
+      g_paced_slices.fetch_add(1, std::memory_order_relaxed);
     }
   }
   p.dirty->clear();
@@ -199,5 +202,6 @@ const char* PacedSyncVfs() {
 }
 
 std::uint64_t PacedSyncs() { return g_paced_syncs.load(std::memory_order_relaxed); }
+std::uint64_t PacedSlices() { return g_paced_slices.load(std::memory_order_relaxed); }
 
 }  // namespace bookstamp

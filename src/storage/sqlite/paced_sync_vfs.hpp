@@ -19,7 +19,8 @@ const char* PacedSyncVfs();
 // since the last sync are written back.
 inline constexpr std::int64_t kPacedSyncSlice = 256 * 1024;
 
-// Main-database syncs that went through the slices since start; for metrics and tests.
+// Main-database syncs that went through the slices, and slices written back, since start; for tests.
 std::uint64_t PacedSyncs();
+std::uint64_t PacedSlices();
 
 }  // namespace bookstamp

@@ -486,6 +486,7 @@ TEST_F(SqliteStoreTest, CheckpointsRunOffTheWriterAndLoseNothing) {
 
 TEST_F(SqliteStoreTest, TheWriterStartsTheWalOverAndCheckpointsSyncInSlices) {
   const std::uint64_t paced_before = PacedSyncs();
+  const std::uint64_t slices_before = PacedSlices();
   Open({.checkpoint_pages = 8, .wal_restart_pages = 32});
   WriteSql("CREATE TABLE t (k INTEGER PRIMARY KEY, pad BLOB)");
   const auto wal_before = std::filesystem::file_size(path_ + "-wal");  // the migrations' frames
@@ -501,6 +502,7 @@ TEST_F(SqliteStoreTest, TheWriterStartsTheWalOverAndCheckpointsSyncInSlices) {
   const auto wal_bytes = std::filesystem::file_size(path_ + "-wal");
   EXPECT_LT(wal_bytes, wal_before + 60u * (4096 + 24)) << wal_before << " -> " << wal_bytes;
   EXPECT_GT(PacedSyncs(), paced_before);
+  EXPECT_GT(PacedSlices(), slices_before) << "the checkpoints' writes were written back slice by slice";
   store_.reset();
   Open();
   EXPECT_EQ(ReadInt("SELECT count(*) FROM t"), kWrites);
